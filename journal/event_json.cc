@@ -1,0 +1,252 @@
+#include "journal/event_json.h"
+
+#include <charconv>
+
+#include "journal/hash_chain.h"
+#include "journal/timestamp.h"
+
+namespace zagent {
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
+size_t utf8_sequence(std::string_view s, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  size_t n;
+  uint32_t cp;
+  if (c < 0x80) return 1;
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 2;
+    cp = c & 0x1f;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    n = 3;
+    cp = c & 0x0f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xc0) != 0x80) return 0;
+    cp = cp << 6 | (b(i + k) & 0x3f);
+  }
+  // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+  if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+      (cp >= 0xd800 && cp <= 0xdfff)) {
+    return 0;
+  }
+  return n;
+}
+
+class JsonObject {
+ public:
+  explicit JsonObject(std::string* out) : out_(out) { out_->push_back('{'); }
+  void close() { out_->push_back('}'); }
+
+  void key(std::string_view k) {
+    if (!first_) out_->push_back(',');
+    first_ = false;
+    append_json_string(k, out_);
+    out_->push_back(':');
+  }
+  template <typename Int>
+  void num(std::string_view k, Int v) {
+    key(k);
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_->append(buf, r.ptr);
+  }
+  void str(std::string_view k, std::string_view v) {
+    key(k);
+    append_json_string(v, out_);
+  }
+  void boolean(std::string_view k, bool v) {
+    key(k);
+    out_->append(v ? "true" : "false");
+  }
+  void strings(std::string_view k, const std::vector<std::string>& v) {
+    key(k);
+    out_->push_back('[');
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i) out_->push_back(',');
+      append_json_string(v[i], out_);
+    }
+    out_->push_back(']');
+  }
+  void ip(std::string_view k, const IpAddress& a) { str(k, a.to_string()); }
+  std::string* out() { return out_; }
+
+ private:
+  std::string* out_;
+  bool first_ = true;
+};
+
+std::string_view name(HashStatus s) {
+  constexpr std::string_view n[] = {"not_computed", "ok", "missing", "unreadable", "too_large"};
+  return n[static_cast<size_t>(s)];
+}
+std::string_view name(Protocol p) { return p == Protocol::Tcp ? "tcp" : "udp"; }
+std::string_view name(SocketAction a) {
+  constexpr std::string_view n[] = {"connect", "accept", "listen", "close", "send", "existing"};
+  return n[static_cast<size_t>(a)];
+}
+std::string_view name(FileAction a) {
+  constexpr std::string_view n[] = {"create", "write_open", "unlink", "rename", "chmod"};
+  return n[static_cast<size_t>(a)];
+}
+std::string_view name(LoginAction a) { return a == LoginAction::Start ? "start" : "end"; }
+std::string_view name(SensorAction a) {
+  constexpr std::string_view n[] = {"agent_start",       "agent_stop",        "sensor_attached",
+                                    "sensor_degraded",   "events_lost",       "clock_jump",
+                                    "journal_rotated",   "journal_recovered", "retention_deleted",
+                                    "write_paused",      "write_resumed"};
+  return n[static_cast<size_t>(a)];
+}
+
+struct BodyFields {
+  JsonObject& o;
+
+  void process(const ProcessExec& e) {
+    o.num("pid", e.pid);
+    o.num("ppid", e.ppid);
+    o.num("start_boot_ns", e.start_boot_ns);
+    o.num("parent_start_boot_ns", e.parent_start_boot_ns);
+    o.num("uid", e.uid);
+    o.num("gid", e.gid);
+    o.num("euid", e.euid);
+    o.num("egid", e.egid);
+    o.num("login_uid", e.login_uid);
+    o.num("session_id", e.session_id);
+    o.str("exe", e.exe);
+    o.strings("argv", e.argv);
+    o.boolean("argv_truncated", e.argv_truncated);
+    o.str("cwd", e.cwd);
+    o.str("comm", e.comm);
+    o.str("tty", e.tty);
+    o.num("cgroup_id", e.cgroup_id);
+    o.str("container_id", e.container_id);
+    o.str("exe_sha256", to_hex({reinterpret_cast<const uint8_t*>(e.exe_sha256.data()), e.exe_sha256.size()}));
+    o.str("exe_hash_status", name(e.exe_hash_status));
+  }
+  void operator()(const ProcessExec& e) { process(e); }
+  void operator()(const ProcessSnapshot& e) { process(e); }
+  void operator()(const ProcessFork& e) {
+    o.num("pid", e.pid);
+    o.num("ppid", e.ppid);
+    o.num("start_boot_ns", e.start_boot_ns);
+    o.num("parent_start_boot_ns", e.parent_start_boot_ns);
+    o.num("uid", e.uid);
+    o.str("comm", e.comm);
+  }
+  void operator()(const ProcessExit& e) {
+    o.num("pid", e.pid);
+    o.num("start_boot_ns", e.start_boot_ns);
+    o.num("exit_code", e.exit_code);
+    o.num("signal", e.signal);
+    o.num("duration_ns", e.duration_ns);
+    o.str("comm", e.comm);
+  }
+  void operator()(const SocketEvent& e) {
+    o.str("action", name(e.action));
+    o.str("protocol", name(e.protocol));
+    o.num("pid", e.pid);
+    o.num("start_boot_ns", e.start_boot_ns);
+    o.num("uid", e.uid);
+    o.str("comm", e.comm);
+    o.str("exe", e.exe);
+    o.ip("local_addr", e.local_addr);
+    o.num("local_port", e.local_port);
+    o.ip("remote_addr", e.remote_addr);
+    o.num("remote_port", e.remote_port);
+    o.num("bytes_sent", e.bytes_sent);
+    o.num("bytes_received", e.bytes_received);
+  }
+  void operator()(const FileEvent& e) {
+    o.str("action", name(e.action));
+    o.num("pid", e.pid);
+    o.num("start_boot_ns", e.start_boot_ns);
+    o.num("uid", e.uid);
+    o.str("comm", e.comm);
+    o.str("exe", e.exe);
+    o.str("path", e.path);
+    o.str("new_path", e.new_path);
+    o.num("mode", e.mode);
+  }
+  void operator()(const LoginEvent& e) {
+    o.str("action", name(e.action));
+    o.str("user", e.user);
+    o.str("tty", e.tty);
+    o.str("remote_host", e.remote_host);
+    o.ip("remote_addr", e.remote_addr);
+    o.num("pid", e.pid);
+    o.num("session_id", e.session_id);
+  }
+  void operator()(const SensorEvent& e) {
+    o.str("action", name(e.action));
+    o.str("sensor", e.sensor);
+    o.str("message", e.message);
+    o.key("counters");
+    JsonObject counters(o.out());
+    for (const Counter& c : e.counters) counters.num(c.name, c.value);
+    counters.close();
+  }
+};
+
+}  // namespace
+
+void append_json_string(std::string_view s, std::string* out) {
+  out->push_back('"');
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+      out->push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    switch (c) {
+      case '"': out->append("\\\""); ++i; continue;
+      case '\\': out->append("\\\\"); ++i; continue;
+      case '\n': out->append("\\n"); ++i; continue;
+      case '\t': out->append("\\t"); ++i; continue;
+      case '\r': out->append("\\r"); ++i; continue;
+      default: break;
+    }
+    if (c < 0x20 || c == 0x7f) {
+      out->append("\\u00");
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 0xf]);
+      ++i;
+      continue;
+    }
+    const size_t n = utf8_sequence(s, i);
+    if (n > 0) {
+      out->append(s.substr(i, n));
+      i += n;
+    } else {
+      out->append("\\udc");
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 0xf]);
+      ++i;
+    }
+  }
+  out->push_back('"');
+}
+
+void append_event_json(const Event& event, std::string_view host, std::string* out) {
+  JsonObject o(out);
+  o.num("seq", event.seq);
+  o.num("ts", event.ts);
+  o.str("time", format_rfc3339(event.ts));
+  o.str("host", host);
+  o.str("type", event_type_name(event.type()));
+  BodyFields fields{o};
+  std::visit(fields, event.body);
+  o.close();
+}
+
+}  // namespace zagent

@@ -1,0 +1,189 @@
+#include "journal/journal_reader.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "journal/error.h"
+
+namespace zagent {
+
+namespace fs = std::filesystem;
+
+bool ReadOptions::wants(const Event& e) const {
+  return e.ts >= since_ts && e.ts < until_ts && e.seq >= from_seq &&
+         (type_mask & (1u << e.body.index())) != 0;
+}
+
+bool ReadOptions::wants(const BlockTrailer& t) const {
+  if (t.max_ts < since_ts || t.min_ts >= until_ts || t.last_seq < from_seq) return false;
+  for (size_t i = 0; i < t.type_counts.size() && i < kEventTypeCount; ++i) {
+    if (t.type_counts[i] && (type_mask & (1u << i))) return true;
+  }
+  return false;
+}
+
+uint32_t parse_type_mask(const std::string& list) {
+  uint32_t mask = 0;
+  size_t start = 0;
+  while (start <= list.size()) {
+    const size_t comma = std::min(list.find(',', start), list.size());
+    const std::string name = list.substr(start, comma - start);
+    EventType type;
+    if (name == "process") {
+      mask |= 0xf;  // exec, fork, exit, snapshot
+    } else if (parse_event_type(name, &type)) {
+      mask |= 1u << static_cast<unsigned>(type);
+    } else {
+      throw Error("unknown event type '" + name + "' (known: process, process_exec, process_fork, "
+                  "process_exit, process_snapshot, socket, file, login, sensor)");
+    }
+    start = comma + 1;
+  }
+  return mask;
+}
+
+std::vector<std::string> JournalReader::list_segments(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && name.starts_with("segment-") && name.ends_with(".zst")) {
+      out.push_back(entry.path().string());
+    }
+  }
+  if (ec) throw Error("cannot list journal directory: " + dir + ": " + ec.message());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> JournalReader::expand_inputs(const std::vector<std::string>& inputs) {
+  std::vector<std::string> files;
+  for (const std::string& in : inputs) {
+    struct stat st {};
+    if (in != "-" && ::stat(in.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      const std::vector<std::string> segs = list_segments(in);
+      files.insert(files.end(), segs.begin(), segs.end());
+    } else {
+      files.push_back(in);
+    }
+  }
+  return files;
+}
+
+JournalReader::JournalReader(const std::vector<std::string>& inputs, ReadOptions options,
+                             DamageReporter reporter)
+    : files_(expand_inputs(inputs)), options_(options), reporter_(std::move(reporter)) {}
+
+JournalReader::~JournalReader() = default;
+
+void JournalReader::report(const Damage& d) {
+  ++stats_.damage_reports;
+  if (reporter_) reporter_(d);
+}
+
+bool JournalReader::open_next_file() {
+  scanner_.reset();
+  mapped_.reset();
+  if (next_file_ >= files_.size()) return false;
+  const std::string& file = files_[next_file_++];
+  mapped_ = std::make_unique<MappedFile>(file);
+  scanner_ = std::make_unique<SegmentScanner>(file == "-" ? "<stdin>" : file, mapped_->bytes(),
+                                              [this](const Damage& d) { report(d); });
+  return true;
+}
+
+void JournalReader::check_segment_link(const ScannedSegment& s) {
+  if (!s.header_ok) return;
+  const SegmentHeader& h = s.header;
+  if (h.journal_id == journal_id_) {
+    if (h.segment_index != segment_index_ + 1) {
+      const bool gap = h.segment_index > segment_index_ + 1;
+      report(Damage{gap ? DamageKind::MissingSegment : DamageKind::ChainBreak, scanner_->file(),
+                    s.offset, 0,
+                    gap ? "segments " + std::to_string(segment_index_ + 1) + ".." +
+                              std::to_string(h.segment_index - 1) + " of this journal are missing"
+                        : "segment " + std::to_string(h.segment_index) + " follows segment " +
+                              std::to_string(segment_index_)});
+    } else if (h.prev_hash != chain_end_) {
+      report(Damage{DamageKind::ChainBreak, scanner_->file(), s.offset, 0,
+                    "segment " + std::to_string(h.segment_index) +
+                        " does not chain to the end of segment " + std::to_string(segment_index_)});
+    }
+  } else {
+    have_last_seq_ = false;  // another journal (or host): seq starts afresh
+  }
+  journal_id_ = h.journal_id;
+  segment_index_ = h.segment_index;
+  chain_end_ = s.stored_hash;
+}
+
+void JournalReader::check_seq(const ScannedBlock& b) {
+  if (have_last_seq_ && b.trailer.first_seq <= last_seq_) {
+    report(Damage{DamageKind::SeqRegression, scanner_->file(), b.data_offset, 0,
+                  "block starts at seq " + std::to_string(b.trailer.first_seq) +
+                      " after seq " + std::to_string(last_seq_)});
+  }
+  last_seq_ = std::max(have_last_seq_ ? last_seq_ : 0, b.trailer.last_seq);
+  have_last_seq_ = true;
+}
+
+bool JournalReader::next_block(ReadBlock* out) {
+  for (;;) {
+    if (!scanner_ && !open_next_file()) return false;
+    switch (scanner_->next()) {
+      case SegmentScanner::Item::Done:
+        scanner_.reset();
+        continue;
+      case SegmentScanner::Item::Segment:
+        ++stats_.segments;
+        check_segment_link(scanner_->segment());
+        if (on_segment_) on_segment_(scanner_->file(), scanner_->segment());
+        continue;
+      case SegmentScanner::Item::End:
+        chain_end_ = scanner_->end().stored_hash;
+        if (on_end_) on_end_(scanner_->file(), scanner_->end());
+        continue;
+      case SegmentScanner::Item::Block:
+        break;
+    }
+    const ScannedBlock& b = scanner_->block();
+    chain_end_ = b.stored_hash;
+    if (!options_.wants(b.trailer)) {
+      // Judged by its trailer alone; seq order is still checked.
+      check_seq(b);
+      ++stats_.blocks_skipped;
+      continue;
+    }
+    check_seq(b);
+    if (!b.link_holds()) {
+      ++stats_.blocks_damaged;
+      report(Damage{DamageKind::HashMismatch, scanner_->file(), b.data_offset,
+                    b.end_offset - b.data_offset,
+                    "block " + std::to_string(b.trailer.block_index) +
+                        ": chain hash does not cover its bytes"});
+      continue;
+    }
+    out->events.clear();
+    std::string why;
+    if (!decoder_.decode(b.data, b.trailer, &out->events, &why)) {
+      ++stats_.blocks_damaged;
+      report(Damage{DamageKind::BadBlock, scanner_->file(), b.data_offset,
+                    b.end_offset - b.data_offset,
+                    "block " + std::to_string(b.trailer.block_index) + ": " + why});
+      continue;
+    }
+    ++stats_.blocks_read;
+    std::erase_if(out->events, [this](const Event& e) { return !options_.wants(e); });
+    if (out->events.empty()) continue;
+    out->file = scanner_->file();
+    out->segment = scanner_->in_segment() ? &scanner_->segment() : nullptr;
+    out->trailer = b.trailer;
+    out->data_offset = b.data_offset;
+    out->end_offset = b.end_offset;
+    return true;
+  }
+}
+
+}  // namespace zagent
