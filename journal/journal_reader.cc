@@ -11,13 +11,19 @@ namespace zagent {
 
 namespace fs = std::filesystem;
 
+// until_ts is exclusive, but its default (INT64_MAX) means "no limit", so
+// that an event at INT64_MAX is not lost.
+bool ReadOptions::before_until(int64_t ts) const {
+  return ts < until_ts || until_ts == std::numeric_limits<int64_t>::max();
+}
+
 bool ReadOptions::wants(const Event& e) const {
-  return e.ts >= since_ts && e.ts < until_ts && e.seq >= from_seq &&
+  return e.ts >= since_ts && before_until(e.ts) && e.seq >= from_seq &&
          (type_mask & (1u << e.body.index())) != 0;
 }
 
 bool ReadOptions::wants(const BlockTrailer& t) const {
-  if (t.max_ts < since_ts || t.min_ts >= until_ts || t.last_seq < from_seq) return false;
+  if (t.max_ts < since_ts || !before_until(t.min_ts) || t.last_seq < from_seq) return false;
   for (size_t i = 0; i < t.type_counts.size() && i < kEventTypeCount; ++i) {
     if (t.type_counts[i] && (type_mask & (1u << i))) return true;
   }

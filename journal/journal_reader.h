@@ -34,6 +34,7 @@ struct ReadOptions {
 
   bool wants(const Event& e) const;
   bool wants(const BlockTrailer& t) const;
+  bool before_until(int64_t ts) const;
 };
 
 // A block's events that pass the options, with where they came from.

@@ -1,0 +1,50 @@
+# The README's two commands, `make run` and `make test`, each work alone on a
+# fresh Debian 12 machine as root: they install what they need, configure and
+# build first.
+
+BUILD      ?= build
+BUILD_SAN  ?= build-sanitize
+BUILD_FUZZ ?= build-fuzz
+JOBS       ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
+JOURNAL    ?= var/journal
+
+.PHONY: all deps build run test test-sanitize fuzz bench clean
+
+all: build
+
+deps:
+	./scripts/install-deps
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD) -j$(JOBS)
+
+# Until the recorder exists: a journal of generated events under
+# ./var/journal, then what zagent makes of it. Each run appends a segment.
+run: build
+	$(BUILD)/tests/support/make-sample-journal $(JOURNAL) 100000
+	$(BUILD)/agent/zagent info $(JOURNAL)
+	$(BUILD)/agent/zagent verify $(JOURNAL)
+	$(BUILD)/agent/zagent cat --type process_exec $(JOURNAL) | head -n 5
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+# The journal tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-sanitize: deps
+	cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DZAGENT_SANITIZE=ON
+	cmake --build $(BUILD_SAN) -j$(JOBS)
+	ctest --test-dir $(BUILD_SAN) --output-on-failure -j$(JOBS) -L journal
+
+# The reader under libFuzzer (clang), from the seed corpus in testdata/.
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZAGENT_FUZZ=ON
+	cmake --build $(BUILD_FUZZ) -j$(JOBS) --target journal_reader_fuzz
+	./scripts/run-fuzz $(BUILD_FUZZ)/tests/fuzz/journal_reader_fuzz $(FUZZ_SECONDS)
+
+bench: build
+	$(BUILD)/bench/journal_bench
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)
