@@ -24,6 +24,9 @@ bool ReadOptions::wants(const Event& e) const {
 
 bool ReadOptions::wants(const BlockTrailer& t) const {
   if (t.max_ts < since_ts || !before_until(t.min_ts) || t.last_seq < from_seq) return false;
+  // With every type wanted, a block is never skipped by its counts: a
+  // trailer whose counts were zeroed must still be checked.
+  if (type_mask == ReadOptions{}.type_mask) return true;
   for (size_t i = 0; i < t.type_counts.size() && i < kEventTypeCount; ++i) {
     if (t.type_counts[i] && (type_mask & (1u << i))) return true;
   }
@@ -144,11 +147,17 @@ bool JournalReader::next_block(ReadBlock* out) {
         continue;
       case SegmentScanner::Item::Segment:
         ++stats_.segments;
+        segment_blocks_ = 0;
         check_segment_link(scanner_->segment());
         if (on_segment_) on_segment_(scanner_->file(), scanner_->segment());
         continue;
       case SegmentScanner::Item::End:
         chain_end_ = scanner_->end().stored_hash;
+        if (scanner_->end().end.block_count != segment_blocks_) {
+          report(Damage{DamageKind::TrailerMismatch, scanner_->file(), scanner_->end().offset, 0,
+                        "segment end record counts " + std::to_string(scanner_->end().end.block_count) +
+                            " blocks, " + std::to_string(segment_blocks_) + " found"});
+        }
         if (on_end_) on_end_(scanner_->file(), scanner_->end());
         continue;
       case SegmentScanner::Item::Block:
@@ -156,6 +165,7 @@ bool JournalReader::next_block(ReadBlock* out) {
     }
     const ScannedBlock& b = scanner_->block();
     chain_end_ = b.stored_hash;
+    ++segment_blocks_;
     if (!options_.wants(b.trailer)) {
       // Judged by its trailer alone; seq order is still checked.
       check_seq(b);

@@ -101,6 +101,7 @@ class JournalReader {
   Hash chain_end_{};
   uint64_t last_seq_ = 0;
   bool have_last_seq_ = false;
+  uint64_t segment_blocks_ = 0;  // blocks seen in the current segment
 };
 
 // Parses a --type list: comma-separated type names; throws Error naming the

@@ -46,6 +46,10 @@ int spool_stdin() {
 
 }  // namespace
 
+std::string spool_stdin_to_file() {
+  return "/proc/self/fd/" + std::to_string(spool_stdin());
+}
+
 MappedFile::MappedFile(const std::string& path) : path_(path) {
   const bool is_stdin = path == "-";
   const int fd = is_stdin ? spool_stdin() : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

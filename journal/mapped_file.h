@@ -25,4 +25,9 @@ class MappedFile {
   size_t size_ = 0;
 };
 
+// Copies standard input to an unlinked temporary file and returns a path
+// naming it for as long as the process lives (/proc/self/fd/N), for commands
+// that read their input twice.
+std::string spool_stdin_to_file();
+
 }  // namespace zagent

@@ -1,6 +1,7 @@
 #include "journal/timestamp.h"
 
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
@@ -11,6 +12,15 @@ namespace zagent {
 namespace {
 
 constexpr int64_t kNsPerSec = 1'000'000'000;
+// The last whole second an int64 of ns can hold (2262-04-11).
+constexpr int64_t kMaxSeconds = INT64_MAX / kNsPerSec - 1;
+
+bool leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+int days_in_month(int year, int month) {  // month 1..12
+  constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && leap(year) ? 29 : kDays[month - 1];
+}
 
 [[noreturn]] void bad_time(std::string_view text, const char* why) {
   throw Error("invalid time '" + std::string(text) + "': " + why +
@@ -60,8 +70,8 @@ int64_t parse_epoch(std::string_view text) {
   int64_t secs = 0;
   size_t n = 0;
   while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
-    if (n >= 11) bad_time(text, "out of range");
     secs = secs * 10 + (text[pos++] - '0');
+    if (secs > kMaxSeconds) bad_time(text, "out of range");
     ++n;
   }
   if (n == 0) bad_time(text, "digits expected");
@@ -108,8 +118,9 @@ int64_t parse_time(std::string_view text) {
   tm.tm_min = digits(text, &pos, 2);
   expect(text, &pos, ':');
   tm.tm_sec = digits(text, &pos, 2);
-  if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-      tm.tm_sec > 60) {
+  if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
+      tm.tm_mday > days_in_month(tm.tm_year + 1900, tm.tm_mon + 1) || tm.tm_hour > 23 ||
+      tm.tm_min > 59 || tm.tm_sec > 60) {
     bad_time(text, "field out of range");
   }
   const int64_t frac = fraction(text, &pos);
@@ -122,12 +133,14 @@ int64_t parse_time(std::string_view text) {
     const int hh = digits(text, &pos, 2);
     expect(text, &pos, ':');
     const int mm = digits(text, &pos, 2);
+    if (hh > 23 || mm > 59) bad_time(text, "time zone offset out of range");
     offset_secs = sign * (hh * 3600 + mm * 60);
   } else {
     bad_time(text, "time zone ('Z' or +hh:mm) expected");
   }
   if (pos != text.size()) bad_time(text, "trailing characters");
   const int64_t secs = static_cast<int64_t>(timegm(&tm)) - offset_secs;
+  if (secs > kMaxSeconds || secs < -kMaxSeconds) bad_time(text, "out of range");
   return secs * kNsPerSec + frac;
 }
 

@@ -3,6 +3,7 @@
 
 #include "agent/cli/commands.h"
 #include "agent/cli/journal_options.h"
+#include "journal/error.h"
 #include "journal/event_json.h"
 
 namespace zagent::cli {
@@ -15,16 +16,23 @@ int run_cat(const JournalOptions& opts) {
   ReadBlock block;
   std::string line;
   line.reserve(1 << 16);
-  while (reader.next_block(&block)) {
-    const std::string_view host = block.segment ? block.segment->header.host_name : "";
-    for (const Event& e : block.events) {
-      append_event_json(e, host, &line);
-      line.push_back('\n');
-      if (line.size() >= (1 << 16)) {
-        std::fwrite(line.data(), 1, line.size(), stdout);
-        line.clear();
+  try {
+    while (reader.next_block(&block)) {
+      const std::string_view host = block.segment ? block.segment->header.host_name : "";
+      for (const Event& e : block.events) {
+        append_event_json(e, host, &line);
+        line.push_back('\n');
+        if (line.size() >= (1 << 16)) {
+          std::fwrite(line.data(), 1, line.size(), stdout);
+          line.clear();
+        }
       }
     }
+  } catch (const Error&) {
+    // A later input failed: what the earlier ones held is still printed.
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fflush(stdout);
+    throw;
   }
   std::fwrite(line.data(), 1, line.size(), stdout);
   if (std::fflush(stdout) != 0) return kExitError;

@@ -60,7 +60,12 @@ Origin find_origin(const std::vector<std::string>& files, const ReadOptions& win
 int run_export(const ExportArgs& args) {
   if (sodium_init() < 0) throw Error("libsodium failed to initialise");
   ReadOptions window = args.journal.read_options();
-  const std::vector<std::string> files = JournalReader::expand_inputs(args.journal.inputs);
+  // Export reads its input twice (trailers first): standard input is saved.
+  std::vector<std::string> inputs = args.journal.inputs;
+  for (std::string& in : inputs) {
+    if (in == "-") in = spool_stdin_to_file();
+  }
+  const std::vector<std::string> files = JournalReader::expand_inputs(inputs);
   Origin origin = find_origin(files, window);
   origin.since_ts = window.since_ts;
   origin.until_ts = window.until_ts;

@@ -44,6 +44,13 @@ struct SegmentRow {
 
 std::string time_or_dash(int64_t ts, bool valid) { return valid ? format_rfc3339(ts) : "-"; }
 
+// An export window's bound; the extremes mean "unbounded".
+std::string bound(int64_t ts) {
+  if (ts == INT64_MIN) return "(start)";
+  if (ts == INT64_MAX) return "(end)";
+  return format_rfc3339(ts);
+}
+
 double ratio(uint64_t raw, uint64_t stored) { return stored ? static_cast<double>(raw) / stored : 0.0; }
 
 int run_info(const JournalOptions& opts) {
@@ -87,8 +94,8 @@ int run_info(const JournalOptions& opts) {
       const Origin& o = *r.header.origin;
       std::printf("  exported from journal %s (host %s, segments %" PRIu64 "..%" PRIu64 "), window %s .. %s, by %s at %s\n",
                   to_hex({reinterpret_cast<const uint8_t*>(o.journal_id.data()), o.journal_id.size()}).c_str(),
-                  o.host_name.c_str(), o.first_segment, o.last_segment, format_rfc3339(o.since_ts).c_str(),
-                  format_rfc3339(o.until_ts).c_str(), o.tool.c_str(), format_rfc3339(o.exported_ts).c_str());
+                  o.host_name.c_str(), o.first_segment, o.last_segment, bound(o.since_ts).c_str(),
+                  bound(o.until_ts).c_str(), o.tool.c_str(), format_rfc3339(o.exported_ts).c_str());
     }
     const Totals& t = r.totals;
     std::printf("  %" PRIu64 " events in %" PRIu64 " blocks, %s .. %s\n", t.events, t.blocks,
@@ -112,6 +119,10 @@ int run_info(const JournalOptions& opts) {
   for (size_t i = 0; i < kEventTypeCount; ++i) {
     std::printf("  %-18s %" PRIu64 "\n", std::string(event_type_name(static_cast<EventType>(i))).c_str(),
                 all.per_type[i]);
+  }
+  if (rows.empty()) {
+    std::printf("chain: no journal segment found\n");
+    return kExitDamage;
   }
   if (first) {
     std::printf("chain: BROKEN, %" PRIu64 " problem(s); first: %s\n", problems, first->to_string().c_str());

@@ -184,6 +184,14 @@ TEST(Cli, ExportHoldsExactlyTheWindowAndVerifiesOnItsOwn) {
   EXPECT_EQ(info.status, 0);
   EXPECT_NE(info.out.find("exported from journal"), std::string::npos) << info.out;
 
+  // From standard input, which export reads twice.
+  const std::string from_stdin = dir / "stdin.zst";
+  const auto s = run_command(kZagent + " export --since 1764000000.9 --until 2025-11-24T16:00:02.2Z -o " +
+                             from_stdin + " - < " + JournalReader::list_segments(dir / "j")[1] + " 2>&1");
+  ASSERT_EQ(s.status, 0) << s.out;
+  EXPECT_NE(s.out.find("exported 1000 event(s)"), std::string::npos) << s.out;  // all of segment 2
+  EXPECT_EQ(run_command(kZagent + " verify " + from_stdin).status, 0);
+
   // The output is never overwritten.
   const auto again = run_command(kZagent + " export -o " + out + " " + dir / "j 2>&1");
   EXPECT_EQ(again.status, 2);

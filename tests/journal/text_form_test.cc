@@ -17,11 +17,15 @@ TEST(Timestamp, ParsesRfc3339AndEpochSeconds) {
   EXPECT_EQ(parse_time("1764000000"), 1'764'000'000'000'000'000);
   EXPECT_EQ(parse_time("1764000000.25"), 1'764'000'000'250'000'000);
   EXPECT_EQ(parse_time("0"), 0);
+  EXPECT_EQ(parse_time("2024-02-29T00:00:00Z"), 1'709'164'800'000'000'000);  // a leap day
+  EXPECT_EQ(parse_time("9223372035"), 9'223'372'035'000'000'000);
 }
 
 TEST(Timestamp, RejectsBadTextNamingIt) {
   for (const char* bad : {"", "yesterday", "2025-11-24", "2025-11-24T16:00:00", "2025-13-01T00:00:00Z",
-                          "2025-11-24T16:00:00Zjunk", "17640000000000000", "1.", "12a"}) {
+                          "2025-11-24T16:00:00Zjunk", "17640000000000000", "1.", "12a", "10000000000",
+                          "2026-00-10T00:00:00Z", "2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z",
+                          "2026-01-01T00:00:00+99:99", "2300-01-01T00:00:00Z"}) {
     try {
       parse_time(bad);
       ADD_FAILURE() << "accepted '" << bad << "'";
