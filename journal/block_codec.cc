@@ -2,7 +2,8 @@
 
 #include <flatbuffers/flatbuffers.h>
 
-#include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 #include "journal/error.h"
 #include "schemas/events_generated.h"
@@ -13,286 +14,463 @@ namespace {
 
 using flatbuffers::FlatBufferBuilder;
 using flatbuffers::Offset;
+using flatbuffers::Vector;
 
 // Verifier limits: blocks come from hosts that may have been compromised.
-constexpr flatbuffers::uoffset_t kMaxDepth = 16;
-constexpr flatbuffers::uoffset_t kMaxTables = 64u * 1024 * 1024;
+constexpr flatbuffers::uoffset_t kMaxDepth = 8;
+constexpr flatbuffers::uoffset_t kMaxTables = 1u << 20;
 
-// Builds the tables of one event. Strings that repeat across events (paths,
-// names) go through CreateSharedString, which stores each once per block.
-class EventEncoder {
+// ---------------------------------------------------------------------------
+// Encoding
+
+// The block's string table: each distinct string once, index 0 is "".
+class StringTable {
  public:
-  explicit EventEncoder(FlatBufferBuilder& fbb) : fbb_(fbb) {}
-
-  Offset<void> operator()(const ProcessExec& e) { return encode_process(e).Union(); }
-  Offset<void> operator()(const ProcessSnapshot& e) { return encode_process(e).Union(); }
-
-  Offset<void> operator()(const ProcessFork& e) {
-    auto comm = shared(e.comm);
-    fb::ProcessForkBuilder b(fbb_);
-    b.add_pid(e.pid);
-    b.add_ppid(e.ppid);
-    b.add_start_boot_ns(e.start_boot_ns);
-    b.add_parent_start_boot_ns(e.parent_start_boot_ns);
-    b.add_uid(e.uid);
-    b.add_comm(comm);
-    return b.Finish().Union();
+  StringTable() { strings_.emplace_back(); }
+  uint32_t add(std::string_view s) {
+    if (s.empty()) return 0;
+    auto [it, inserted] = index_.try_emplace(s, static_cast<uint32_t>(strings_.size()));
+    if (inserted) strings_.push_back(s);
+    return it->second;
   }
-
-  Offset<void> operator()(const ProcessExit& e) {
-    auto comm = shared(e.comm);
-    fb::ProcessExitBuilder b(fbb_);
-    b.add_pid(e.pid);
-    b.add_start_boot_ns(e.start_boot_ns);
-    b.add_exit_code(e.exit_code);
-    b.add_signal(e.signal);
-    b.add_duration_ns(e.duration_ns);
-    b.add_comm(comm);
-    return b.Finish().Union();
-  }
-
-  Offset<void> operator()(const SocketEvent& e) {
-    auto comm = shared(e.comm);
-    auto exe = shared(e.exe);
-    fb::Ip local = ip(e.local_addr);
-    fb::Ip remote = ip(e.remote_addr);
-    fb::SocketEventBuilder b(fbb_);
-    b.add_action(static_cast<fb::SocketAction>(e.action));
-    b.add_protocol(static_cast<fb::Protocol>(e.protocol));
-    b.add_pid(e.pid);
-    b.add_start_boot_ns(e.start_boot_ns);
-    b.add_uid(e.uid);
-    b.add_comm(comm);
-    b.add_exe(exe);
-    b.add_local_addr(&local);
-    b.add_local_port(e.local_port);
-    b.add_remote_addr(&remote);
-    b.add_remote_port(e.remote_port);
-    b.add_bytes_sent(e.bytes_sent);
-    b.add_bytes_received(e.bytes_received);
-    return b.Finish().Union();
-  }
-
-  Offset<void> operator()(const FileEvent& e) {
-    auto comm = shared(e.comm);
-    auto exe = shared(e.exe);
-    auto path = shared(e.path);
-    auto new_path = optional(e.new_path);
-    fb::FileEventBuilder b(fbb_);
-    b.add_action(static_cast<fb::FileAction>(e.action));
-    b.add_pid(e.pid);
-    b.add_start_boot_ns(e.start_boot_ns);
-    b.add_uid(e.uid);
-    b.add_comm(comm);
-    b.add_exe(exe);
-    b.add_path(path);
-    if (!new_path.IsNull()) b.add_new_path(new_path);
-    b.add_mode(e.mode);
-    return b.Finish().Union();
-  }
-
-  Offset<void> operator()(const LoginEvent& e) {
-    auto user = shared(e.user);
-    auto tty = shared(e.tty);
-    auto host = shared(e.remote_host);
-    fb::Ip remote = ip(e.remote_addr);
-    fb::LoginEventBuilder b(fbb_);
-    b.add_action(static_cast<fb::LoginAction>(e.action));
-    b.add_user(user);
-    b.add_tty(tty);
-    b.add_remote_host(host);
-    b.add_remote_addr(&remote);
-    b.add_pid(e.pid);
-    b.add_session_id(e.session_id);
-    return b.Finish().Union();
-  }
-
-  Offset<void> operator()(const SensorEvent& e) {
-    auto sensor = shared(e.sensor);
-    auto message = fbb_.CreateString(e.message);
-    std::vector<Offset<fb::Counter>> counters;
-    counters.reserve(e.counters.size());
-    for (const Counter& c : e.counters) {
-      counters.push_back(fb::CreateCounter(fbb_, shared(c.name), c.value));
-    }
-    auto counter_vec = fbb_.CreateVector(counters);
-    fb::SensorEventBuilder b(fbb_);
-    b.add_action(static_cast<fb::SensorAction>(e.action));
-    b.add_sensor(sensor);
-    b.add_message(message);
-    b.add_counters(counter_vec);
-    return b.Finish().Union();
+  Offset<Vector<Offset<flatbuffers::String>>> build(FlatBufferBuilder& fbb) const {
+    std::vector<Offset<flatbuffers::String>> offsets;
+    offsets.reserve(strings_.size());
+    for (std::string_view s : strings_) offsets.push_back(fbb.CreateString(s.data(), s.size()));
+    return fbb.CreateVector(offsets);
   }
 
  private:
-  Offset<fb::ProcessExec> encode_process(const ProcessExec& e) {
-    auto exe = shared(e.exe);
-    argv_.clear();
-    argv_.reserve(e.argv.size());
-    for (const std::string& arg : e.argv) argv_.push_back(fbb_.CreateString(arg));
-    auto argv = fbb_.CreateVector(argv_);
-    auto cwd = shared(e.cwd);
-    auto comm = shared(e.comm);
-    auto tty = shared(e.tty);
-    auto container = optional(e.container_id);
-    Offset<flatbuffers::Vector<uint8_t>> sha;
-    if (!e.exe_sha256.empty()) {
-      sha = fbb_.CreateVector(reinterpret_cast<const uint8_t*>(e.exe_sha256.data()),
-                              e.exe_sha256.size());
-    }
-    fb::ProcessExecBuilder b(fbb_);
-    b.add_pid(e.pid);
-    b.add_ppid(e.ppid);
-    b.add_start_boot_ns(e.start_boot_ns);
-    b.add_parent_start_boot_ns(e.parent_start_boot_ns);
-    b.add_uid(e.uid);
-    b.add_gid(e.gid);
-    b.add_euid(e.euid);
-    b.add_egid(e.egid);
-    b.add_login_uid(e.login_uid);
-    b.add_session_id(e.session_id);
-    b.add_exe(exe);
-    b.add_argv(argv);
-    b.add_argv_truncated(e.argv_truncated);
-    b.add_cwd(cwd);
-    b.add_comm(comm);
-    b.add_tty(tty);
-    b.add_cgroup_id(e.cgroup_id);
-    if (!container.IsNull()) b.add_container_id(container);
-    if (!sha.IsNull()) b.add_exe_sha256(sha);
-    b.add_exe_hash_status(static_cast<fb::HashStatus>(e.exe_hash_status));
-    return b.Finish();
-  }
-
-  Offset<flatbuffers::String> shared(const std::string& s) {
-    return fbb_.CreateSharedString(s.data(), s.size());
-  }
-  // Empty optional strings are left out of the table entirely.
-  Offset<flatbuffers::String> optional(const std::string& s) {
-    return s.empty() ? Offset<flatbuffers::String>() : shared(s);
-  }
-  static fb::Ip ip(const IpAddress& a) {
-    return fb::Ip(flatbuffers::span<const uint8_t, 16>(a.bytes.data(), a.bytes.size()));
-  }
-
-  FlatBufferBuilder& fbb_;
-  std::vector<Offset<flatbuffers::String>> argv_;
+  std::unordered_map<std::string_view, uint32_t> index_;
+  std::vector<std::string_view> strings_;
 };
 
-std::string str(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
-
-IpAddress ip(const fb::Ip* a) {
-  IpAddress out;
-  if (a) std::copy(a->bytes()->begin(), a->bytes()->end(), out.bytes.begin());
-  return out;
+template <typename T>
+Offset<Vector<T>> column(FlatBufferBuilder& fbb, const std::vector<T>& v) {
+  return fbb.CreateVector(v);
+}
+Offset<Vector<uint8_t>> column(FlatBufferBuilder& fbb, const std::vector<bool>& v) {
+  std::vector<uint8_t> bytes(v.begin(), v.end());
+  return fbb.CreateVector(bytes);
+}
+template <typename Enum>
+Offset<Vector<Enum>> enum_column(FlatBufferBuilder& fbb, const std::vector<Enum>& v) {
+  return fbb.CreateVector(v);
+}
+Offset<Vector<const fb::Ip*>> ip_column(FlatBufferBuilder& fbb, const std::vector<fb::Ip>& v) {
+  return fbb.CreateVectorOfStructs(v);
+}
+fb::Ip to_fb(const IpAddress& a) {
+  return fb::Ip(flatbuffers::span<const uint8_t, 16>(a.bytes.data(), a.bytes.size()));
 }
 
-void decode_process(const fb::ProcessExec& p, ProcessExec* out) {
-  out->pid = p.pid();
-  out->ppid = p.ppid();
-  out->start_boot_ns = p.start_boot_ns();
-  out->parent_start_boot_ns = p.parent_start_boot_ns();
-  out->uid = p.uid();
-  out->gid = p.gid();
-  out->euid = p.euid();
-  out->egid = p.egid();
-  out->login_uid = p.login_uid();
-  out->session_id = p.session_id();
-  out->exe = str(p.exe());
-  if (p.argv()) {
-    out->argv.reserve(p.argv()->size());
-    for (const flatbuffers::String* arg : *p.argv()) out->argv.push_back(str(arg));
+struct ProcessCols {
+  std::vector<uint32_t> pid, ppid, uid, gid, euid, egid, login_uid, session_id, exe, argc, argv, cwd,
+      comm, tty, container_id, exe_sha256;
+  std::vector<uint64_t> start_boot_ns, parent_start_boot_ns, cgroup_id;
+  std::vector<bool> argv_truncated;
+  std::vector<fb::HashStatus> exe_hash_status;
+  size_t rows = 0;
+
+  void add(const ProcessExec& e, StringTable& s) {
+    ++rows;
+    pid.push_back(e.pid);
+    ppid.push_back(e.ppid);
+    start_boot_ns.push_back(e.start_boot_ns);
+    parent_start_boot_ns.push_back(e.parent_start_boot_ns);
+    uid.push_back(e.uid);
+    gid.push_back(e.gid);
+    euid.push_back(e.euid);
+    egid.push_back(e.egid);
+    login_uid.push_back(e.login_uid);
+    session_id.push_back(e.session_id);
+    exe.push_back(s.add(e.exe));
+    argc.push_back(static_cast<uint32_t>(e.argv.size()));
+    for (const std::string& a : e.argv) argv.push_back(s.add(a));
+    argv_truncated.push_back(e.argv_truncated);
+    cwd.push_back(s.add(e.cwd));
+    comm.push_back(s.add(e.comm));
+    tty.push_back(s.add(e.tty));
+    cgroup_id.push_back(e.cgroup_id);
+    container_id.push_back(s.add(e.container_id));
+    exe_sha256.push_back(s.add(e.exe_sha256));
+    exe_hash_status.push_back(static_cast<fb::HashStatus>(e.exe_hash_status));
   }
-  out->argv_truncated = p.argv_truncated();
-  out->cwd = str(p.cwd());
-  out->comm = str(p.comm());
-  out->tty = str(p.tty());
-  out->cgroup_id = p.cgroup_id();
-  out->container_id = str(p.container_id());
-  if (p.exe_sha256()) {
-    out->exe_sha256.assign(reinterpret_cast<const char*>(p.exe_sha256()->data()),
-                           p.exe_sha256()->size());
+  Offset<fb::ProcessColumns> build(FlatBufferBuilder& fbb) const {
+    if (rows == 0) return 0;
+    return fb::CreateProcessColumns(
+        fbb, column(fbb, pid), column(fbb, ppid), column(fbb, start_boot_ns),
+        column(fbb, parent_start_boot_ns), column(fbb, uid), column(fbb, gid), column(fbb, euid),
+        column(fbb, egid), column(fbb, login_uid), column(fbb, session_id), column(fbb, exe),
+        column(fbb, argc), column(fbb, argv), column(fbb, argv_truncated), column(fbb, cwd),
+        column(fbb, comm), column(fbb, tty), column(fbb, cgroup_id), column(fbb, container_id),
+        column(fbb, exe_sha256), enum_column(fbb, exe_hash_status));
   }
-  out->exe_hash_status = static_cast<HashStatus>(p.exe_hash_status());
+};
+
+struct ForkCols {
+  std::vector<uint32_t> pid, ppid, uid, comm;
+  std::vector<uint64_t> start_boot_ns, parent_start_boot_ns;
+  size_t rows = 0;
+  void add(const ProcessFork& e, StringTable& s) {
+    ++rows;
+    pid.push_back(e.pid);
+    ppid.push_back(e.ppid);
+    start_boot_ns.push_back(e.start_boot_ns);
+    parent_start_boot_ns.push_back(e.parent_start_boot_ns);
+    uid.push_back(e.uid);
+    comm.push_back(s.add(e.comm));
+  }
+  Offset<fb::ForkColumns> build(FlatBufferBuilder& fbb) const {
+    if (rows == 0) return 0;
+    return fb::CreateForkColumns(fbb, column(fbb, pid), column(fbb, ppid), column(fbb, start_boot_ns),
+                                 column(fbb, parent_start_boot_ns), column(fbb, uid), column(fbb, comm));
+  }
+};
+
+struct ExitCols {
+  std::vector<uint32_t> pid, comm;
+  std::vector<uint64_t> start_boot_ns;
+  std::vector<int32_t> exit_code, signal;
+  std::vector<int64_t> duration_ns;
+  size_t rows = 0;
+  void add(const ProcessExit& e, StringTable& s) {
+    ++rows;
+    pid.push_back(e.pid);
+    start_boot_ns.push_back(e.start_boot_ns);
+    exit_code.push_back(e.exit_code);
+    signal.push_back(e.signal);
+    duration_ns.push_back(e.duration_ns);
+    comm.push_back(s.add(e.comm));
+  }
+  Offset<fb::ExitColumns> build(FlatBufferBuilder& fbb) const {
+    if (rows == 0) return 0;
+    return fb::CreateExitColumns(fbb, column(fbb, pid), column(fbb, start_boot_ns), column(fbb, exit_code),
+                                 column(fbb, signal), column(fbb, duration_ns), column(fbb, comm));
+  }
+};
+
+struct SocketCols {
+  std::vector<fb::SocketAction> action;
+  std::vector<fb::Protocol> protocol;
+  std::vector<uint32_t> pid, uid, comm, exe;
+  std::vector<uint64_t> start_boot_ns, bytes_sent, bytes_received;
+  std::vector<fb::Ip> local_addr, remote_addr;
+  std::vector<uint16_t> local_port, remote_port;
+  size_t rows = 0;
+  void add(const SocketEvent& e, StringTable& s) {
+    ++rows;
+    action.push_back(static_cast<fb::SocketAction>(e.action));
+    protocol.push_back(static_cast<fb::Protocol>(e.protocol));
+    pid.push_back(e.pid);
+    start_boot_ns.push_back(e.start_boot_ns);
+    uid.push_back(e.uid);
+    comm.push_back(s.add(e.comm));
+    exe.push_back(s.add(e.exe));
+    local_addr.push_back(to_fb(e.local_addr));
+    local_port.push_back(e.local_port);
+    remote_addr.push_back(to_fb(e.remote_addr));
+    remote_port.push_back(e.remote_port);
+    bytes_sent.push_back(e.bytes_sent);
+    bytes_received.push_back(e.bytes_received);
+  }
+  Offset<fb::SocketColumns> build(FlatBufferBuilder& fbb) const {
+    if (rows == 0) return 0;
+    return fb::CreateSocketColumns(fbb, enum_column(fbb, action), enum_column(fbb, protocol), column(fbb, pid),
+                                   column(fbb, start_boot_ns), column(fbb, uid), column(fbb, comm),
+                                   column(fbb, exe), ip_column(fbb, local_addr), column(fbb, local_port),
+                                   ip_column(fbb, remote_addr), column(fbb, remote_port),
+                                   column(fbb, bytes_sent), column(fbb, bytes_received));
+  }
+};
+
+struct FileCols {
+  std::vector<fb::FileAction> action;
+  std::vector<uint32_t> pid, uid, comm, exe, path, new_path, mode;
+  std::vector<uint64_t> start_boot_ns;
+  size_t rows = 0;
+  void add(const FileEvent& e, StringTable& s) {
+    ++rows;
+    action.push_back(static_cast<fb::FileAction>(e.action));
+    pid.push_back(e.pid);
+    start_boot_ns.push_back(e.start_boot_ns);
+    uid.push_back(e.uid);
+    comm.push_back(s.add(e.comm));
+    exe.push_back(s.add(e.exe));
+    path.push_back(s.add(e.path));
+    new_path.push_back(s.add(e.new_path));
+    mode.push_back(e.mode);
+  }
+  Offset<fb::FileColumns> build(FlatBufferBuilder& fbb) const {
+    if (rows == 0) return 0;
+    return fb::CreateFileColumns(fbb, enum_column(fbb, action), column(fbb, pid), column(fbb, start_boot_ns),
+                                 column(fbb, uid), column(fbb, comm), column(fbb, exe), column(fbb, path),
+                                 column(fbb, new_path), column(fbb, mode));
+  }
+};
+
+struct LoginCols {
+  std::vector<fb::LoginAction> action;
+  std::vector<uint32_t> user, tty, remote_host, pid, session_id;
+  std::vector<fb::Ip> remote_addr;
+  size_t rows = 0;
+  void add(const LoginEvent& e, StringTable& s) {
+    ++rows;
+    action.push_back(static_cast<fb::LoginAction>(e.action));
+    user.push_back(s.add(e.user));
+    tty.push_back(s.add(e.tty));
+    remote_host.push_back(s.add(e.remote_host));
+    remote_addr.push_back(to_fb(e.remote_addr));
+    pid.push_back(e.pid);
+    session_id.push_back(e.session_id);
+  }
+  Offset<fb::LoginColumns> build(FlatBufferBuilder& fbb) const {
+    if (rows == 0) return 0;
+    return fb::CreateLoginColumns(fbb, enum_column(fbb, action), column(fbb, user), column(fbb, tty),
+                                  column(fbb, remote_host), ip_column(fbb, remote_addr), column(fbb, pid),
+                                  column(fbb, session_id));
+  }
+};
+
+struct SensorCols {
+  std::vector<fb::SensorAction> action;
+  std::vector<uint32_t> sensor, message, counter_count, counter_name;
+  std::vector<uint64_t> counter_value;
+  size_t rows = 0;
+  void add(const SensorEvent& e, StringTable& s) {
+    ++rows;
+    action.push_back(static_cast<fb::SensorAction>(e.action));
+    sensor.push_back(s.add(e.sensor));
+    message.push_back(s.add(e.message));
+    counter_count.push_back(static_cast<uint32_t>(e.counters.size()));
+    for (const Counter& c : e.counters) {
+      counter_name.push_back(s.add(c.name));
+      counter_value.push_back(c.value);
+    }
+  }
+  Offset<fb::SensorColumns> build(FlatBufferBuilder& fbb) const {
+    if (rows == 0) return 0;
+    return fb::CreateSensorColumns(fbb, enum_column(fbb, action), column(fbb, sensor), column(fbb, message),
+                                   column(fbb, counter_count), column(fbb, counter_name),
+                                   column(fbb, counter_value));
+  }
+};
+
+// Adds each event's fields to the columns of its type.
+struct BlockColumns {
+  StringTable strings;
+  ProcessCols exec, snapshot;
+  ForkCols fork;
+  ExitCols exit;
+  SocketCols socket;
+  FileCols file;
+  LoginCols login;
+  SensorCols sensor;
+
+  void operator()(const ProcessExec& e) { exec.add(e, strings); }
+  void operator()(const ProcessSnapshot& e) { snapshot.add(e, strings); }
+  void operator()(const ProcessFork& e) { fork.add(e, strings); }
+  void operator()(const ProcessExit& e) { exit.add(e, strings); }
+  void operator()(const SocketEvent& e) { socket.add(e, strings); }
+  void operator()(const FileEvent& e) { file.add(e, strings); }
+  void operator()(const LoginEvent& e) { login.add(e, strings); }
+  void operator()(const SensorEvent& e) { sensor.add(e, strings); }
+};
+
+// ---------------------------------------------------------------------------
+// Decoding
+
+// Reads columns with bounds checks: a short column or a string index past
+// the table marks the block bad instead of reading outside it.
+class ColumnReader {
+ public:
+  explicit ColumnReader(const fb::Block& block) : strings_(block.strings()) {}
+
+  template <typename T>
+  T at(const Vector<T>* column, size_t row, T fallback = T{}) {
+    if (!column) return fallback;
+    if (row >= column->size()) return fail("a column is shorter than its events"), fallback;
+    return column->Get(row);
+  }
+  std::string str(const Vector<uint32_t>* column, size_t row) { return string_at(at(column, row)); }
+  std::string string_at(uint32_t index) {
+    if (index == 0) return {};
+    if (!strings_ || index >= strings_->size()) return fail("a string index is past the string table"), "";
+    return strings_->Get(index)->str();
+  }
+  IpAddress ip(const Vector<const fb::Ip*>* column, size_t row) {
+    IpAddress out;
+    if (!column) return out;
+    if (row >= column->size()) return fail("a column is shorter than its events"), out;
+    const fb::Ip* a = column->Get(row);
+    std::copy(a->bytes()->begin(), a->bytes()->end(), out.bytes.begin());
+    return out;
+  }
+  // The next `count` entries of a column read in runs (argv, counters).
+  bool take(const Vector<uint32_t>* column, size_t* next, uint32_t count, size_t* first) {
+    const size_t size = column ? column->size() : 0;
+    if (*next > size || count > size - *next) return fail("a list column is shorter than its counts"), false;
+    *first = *next;
+    *next += count;
+    return true;
+  }
+  void fail(const char* why) {
+    if (ok_) why_ = why;
+    ok_ = false;
+  }
+  bool ok() const { return ok_; }
+  const std::string& why() const { return why_; }
+
+ private:
+  const Vector<Offset<flatbuffers::String>>* strings_;
+  bool ok_ = true;
+  std::string why_;
+};
+
+void read_process(ColumnReader& r, const fb::ProcessColumns* c, size_t row, size_t* argv_next,
+                  ProcessExec* e) {
+  if (!c) return r.fail("events without their columns");
+  e->pid = r.at(c->pid(), row);
+  e->ppid = r.at(c->ppid(), row);
+  e->start_boot_ns = r.at(c->start_boot_ns(), row);
+  e->parent_start_boot_ns = r.at(c->parent_start_boot_ns(), row);
+  e->uid = r.at(c->uid(), row);
+  e->gid = r.at(c->gid(), row);
+  e->euid = r.at(c->euid(), row);
+  e->egid = r.at(c->egid(), row);
+  e->login_uid = r.at(c->login_uid(), row, 4294967295u);
+  e->session_id = r.at(c->session_id(), row);
+  e->exe = r.str(c->exe(), row);
+  size_t first = 0;
+  const uint32_t argc = r.at(c->argc(), row);
+  if (r.take(c->argv(), argv_next, argc, &first)) {
+    e->argv.reserve(argc);
+    for (uint32_t i = 0; i < argc; ++i) e->argv.push_back(r.string_at(c->argv()->Get(first + i)));
+  }
+  e->argv_truncated = r.at(c->argv_truncated(), row) != 0;
+  e->cwd = r.str(c->cwd(), row);
+  e->comm = r.str(c->comm(), row);
+  e->tty = r.str(c->tty(), row);
+  e->cgroup_id = r.at(c->cgroup_id(), row);
+  e->container_id = r.str(c->container_id(), row);
+  e->exe_sha256 = r.str(c->exe_sha256(), row);
+  e->exe_hash_status = static_cast<HashStatus>(r.at(c->exe_hash_status(), row));
 }
 
-EventBody decode_body(const fb::Event& e) {
-  switch (e.body_type()) {
-    case fb::Body::ProcessExec: {
-      ProcessExec out;
-      decode_process(*e.body_as_ProcessExec(), &out);
-      return out;
-    }
-    case fb::Body::ProcessSnapshot: {
-      ProcessSnapshot out;
-      decode_process(*e.body_as_ProcessSnapshot(), &out);
-      return out;
-    }
-    case fb::Body::ProcessFork: {
-      const fb::ProcessFork& p = *e.body_as_ProcessFork();
-      return ProcessFork{p.pid(), p.ppid(), p.start_boot_ns(), p.parent_start_boot_ns(), p.uid(),
-                         str(p.comm())};
-    }
-    case fb::Body::ProcessExit: {
-      const fb::ProcessExit& p = *e.body_as_ProcessExit();
-      return ProcessExit{p.pid(), p.start_boot_ns(), p.exit_code(), p.signal(), p.duration_ns(),
-                         str(p.comm())};
-    }
-    case fb::Body::SocketEvent: {
-      const fb::SocketEvent& s = *e.body_as_SocketEvent();
-      return SocketEvent{static_cast<SocketAction>(s.action()),
-                         static_cast<Protocol>(s.protocol()),
-                         s.pid(),
-                         s.start_boot_ns(),
-                         s.uid(),
-                         str(s.comm()),
-                         str(s.exe()),
-                         ip(s.local_addr()),
-                         s.local_port(),
-                         ip(s.remote_addr()),
-                         s.remote_port(),
-                         s.bytes_sent(),
-                         s.bytes_received()};
-    }
-    case fb::Body::FileEvent: {
-      const fb::FileEvent& f = *e.body_as_FileEvent();
-      return FileEvent{static_cast<FileAction>(f.action()),
-                       f.pid(),
-                       f.start_boot_ns(),
-                       f.uid(),
-                       str(f.comm()),
-                       str(f.exe()),
-                       str(f.path()),
-                       str(f.new_path()),
-                       f.mode()};
-    }
-    case fb::Body::LoginEvent: {
-      const fb::LoginEvent& l = *e.body_as_LoginEvent();
-      return LoginEvent{static_cast<LoginAction>(l.action()),
-                        str(l.user()),
-                        str(l.tty()),
-                        str(l.remote_host()),
-                        ip(l.remote_addr()),
-                        l.pid(),
-                        l.session_id()};
-    }
-    case fb::Body::SensorEvent: {
-      const fb::SensorEvent& s = *e.body_as_SensorEvent();
-      SensorEvent out{static_cast<SensorAction>(s.action()), str(s.sensor()), str(s.message()), {}};
-      if (s.counters()) {
-        for (const fb::Counter* c : *s.counters()) {
-          out.counters.push_back(Counter{str(c->name()), c->value()});
-        }
+// Decodes the events of a block one at a time, keeping the row each type's
+// columns are at.
+class BlockReader {
+ public:
+  explicit BlockReader(const fb::Block& b) : b_(b), r_(b) {}
+
+  EventBody body(fb::EventType type) {
+    switch (type) {
+      case fb::EventType::ProcessExec: {
+        ProcessExec e;
+        read_process(r_, b_.process_exec(), exec_row_++, &exec_argv_, &e);
+        return e;
       }
-      return out;
+      case fb::EventType::ProcessSnapshot: {
+        ProcessSnapshot e;
+        read_process(r_, b_.process_snapshot(), snapshot_row_++, &snapshot_argv_, &e);
+        return e;
+      }
+      case fb::EventType::ProcessFork: {
+        const fb::ForkColumns* c = b_.process_fork();
+        const size_t row = fork_row_++;
+        if (!c) return r_.fail("events without their columns"), ProcessFork{};
+        return ProcessFork{r_.at(c->pid(), row), r_.at(c->ppid(), row), r_.at(c->start_boot_ns(), row),
+                           r_.at(c->parent_start_boot_ns(), row), r_.at(c->uid(), row), r_.str(c->comm(), row)};
+      }
+      case fb::EventType::ProcessExit: {
+        const fb::ExitColumns* c = b_.process_exit();
+        const size_t row = exit_row_++;
+        if (!c) return r_.fail("events without their columns"), ProcessExit{};
+        return ProcessExit{r_.at(c->pid(), row), r_.at(c->start_boot_ns(), row), r_.at(c->exit_code(), row),
+                           r_.at(c->signal(), row), r_.at(c->duration_ns(), row), r_.str(c->comm(), row)};
+      }
+      case fb::EventType::SocketEvent: {
+        const fb::SocketColumns* c = b_.socket();
+        const size_t row = socket_row_++;
+        if (!c) return r_.fail("events without their columns"), SocketEvent{};
+        return SocketEvent{static_cast<SocketAction>(r_.at(c->action(), row)),
+                           static_cast<Protocol>(r_.at(c->protocol(), row)),
+                           r_.at(c->pid(), row),
+                           r_.at(c->start_boot_ns(), row),
+                           r_.at(c->uid(), row),
+                           r_.str(c->comm(), row),
+                           r_.str(c->exe(), row),
+                           r_.ip(c->local_addr(), row),
+                           r_.at(c->local_port(), row),
+                           r_.ip(c->remote_addr(), row),
+                           r_.at(c->remote_port(), row),
+                           r_.at(c->bytes_sent(), row),
+                           r_.at(c->bytes_received(), row)};
+      }
+      case fb::EventType::FileEvent: {
+        const fb::FileColumns* c = b_.file();
+        const size_t row = file_row_++;
+        if (!c) return r_.fail("events without their columns"), FileEvent{};
+        return FileEvent{static_cast<FileAction>(r_.at(c->action(), row)),
+                         r_.at(c->pid(), row),
+                         r_.at(c->start_boot_ns(), row),
+                         r_.at(c->uid(), row),
+                         r_.str(c->comm(), row),
+                         r_.str(c->exe(), row),
+                         r_.str(c->path(), row),
+                         r_.str(c->new_path(), row),
+                         r_.at(c->mode(), row)};
+      }
+      case fb::EventType::LoginEvent: {
+        const fb::LoginColumns* c = b_.login();
+        const size_t row = login_row_++;
+        if (!c) return r_.fail("events without their columns"), LoginEvent{};
+        return LoginEvent{static_cast<LoginAction>(r_.at(c->action(), row)),
+                          r_.str(c->user(), row),
+                          r_.str(c->tty(), row),
+                          r_.str(c->remote_host(), row),
+                          r_.ip(c->remote_addr(), row),
+                          r_.at(c->pid(), row),
+                          r_.at(c->session_id(), row)};
+      }
+      case fb::EventType::SensorEvent: {
+        const fb::SensorColumns* c = b_.sensor();
+        const size_t row = sensor_row_++;
+        if (!c) return r_.fail("events without their columns"), SensorEvent{};
+        SensorEvent e{static_cast<SensorAction>(r_.at(c->action(), row)), r_.str(c->sensor(), row),
+                      r_.str(c->message(), row), {}};
+        const uint32_t n = r_.at(c->counter_count(), row);
+        size_t first = 0;
+        size_t values_next = counter_next_;
+        if (r_.take(c->counter_name(), &counter_next_, n, &first) &&
+            [&] {
+              const size_t values = c->counter_value() ? c->counter_value()->size() : 0;
+              return values_next <= values && n <= values - values_next;
+            }()) {
+          for (uint32_t i = 0; i < n; ++i) {
+            e.counters.push_back(Counter{r_.string_at(c->counter_name()->Get(first + i)),
+                                         c->counter_value()->Get(first + i)});
+          }
+        } else {
+          r_.fail("a list column is shorter than its counts");
+        }
+        return e;
+      }
+      case fb::EventType::None:
+        break;
     }
-    case fb::Body::NONE:
-      break;
+    r_.fail("an event of unknown type");
+    return SensorEvent{};
   }
-  // The verifier accepts union types it does not know (a newer writer's).
-  // verified_block() rejects them, so this is unreachable for its output.
-  throw Error("event body of unknown type " + std::to_string(static_cast<int>(e.body_type())));
-}
+  ColumnReader& reader() { return r_; }
+
+ private:
+  const fb::Block& b_;
+  ColumnReader r_;
+  size_t exec_row_ = 0, exec_argv_ = 0, snapshot_row_ = 0, snapshot_argv_ = 0, fork_row_ = 0,
+         exit_row_ = 0, socket_row_ = 0, file_row_ = 0, login_row_ = 0, sensor_row_ = 0,
+         counter_next_ = 0;
+};
 
 }  // namespace
 
@@ -300,25 +478,57 @@ void encode_block(std::span<const Event> events, FlatBufferBuilder& fbb) {
   fbb.Clear();
   const int64_t base_ts = events.empty() ? 0 : events.front().ts;
   const uint64_t base_seq = events.empty() ? 0 : events.front().seq;
-  EventEncoder encoder(fbb);
-  std::vector<Offset<fb::Event>> offsets;
-  offsets.reserve(events.size());
+
+  BlockColumns cols;
+  std::vector<fb::EventType> types;
+  std::vector<int64_t> ts_delta;
+  std::vector<uint32_t> seq_skip;
+  types.reserve(events.size());
+  ts_delta.reserve(events.size());
+  seq_skip.reserve(events.size());
+  bool gaps = false;
+  uint64_t prev_ts = static_cast<uint64_t>(base_ts);
+  uint64_t prev_seq = base_seq - 1;
   for (const Event& e : events) {
-    Offset<void> body = std::visit(encoder, e.body);
-    const uint64_t seq_delta = e.seq - base_seq;
-    if (seq_delta > UINT32_MAX) throw Error("block spans more than 2^32 seq values");
-    fb::EventBuilder b(fbb);
-    b.add_ts_delta(static_cast<int64_t>(static_cast<uint64_t>(e.ts) - static_cast<uint64_t>(base_ts)));
-    b.add_seq_delta(static_cast<uint32_t>(seq_delta));
-    b.add_body_type(static_cast<fb::Body>(e.body.index() + 1));
-    b.add_body(body);
-    offsets.push_back(b.Finish());
+    types.push_back(static_cast<fb::EventType>(e.body.index() + 1));
+    ts_delta.push_back(static_cast<int64_t>(static_cast<uint64_t>(e.ts) - prev_ts));
+    prev_ts = static_cast<uint64_t>(e.ts);
+    const uint64_t skip = e.seq - prev_seq - 1;
+    if (e.seq <= prev_seq && &e != &events.front()) throw Error("block events must have increasing seq");
+    if (skip > UINT32_MAX) throw Error("seq jumps by more than 2^32 within a block");
+    gaps |= skip != 0;
+    seq_skip.push_back(static_cast<uint32_t>(skip));
+    prev_seq = e.seq;
+    std::visit(cols, e.body);
   }
-  auto vec = fbb.CreateVector(offsets);
+
+  const auto strings = cols.strings.build(fbb);
+  const auto exec = cols.exec.build(fbb);
+  const auto fork = cols.fork.build(fbb);
+  const auto exit = cols.exit.build(fbb);
+  const auto snapshot = cols.snapshot.build(fbb);
+  const auto socket = cols.socket.build(fbb);
+  const auto file = cols.file.build(fbb);
+  const auto login = cols.login.build(fbb);
+  const auto sensor = cols.sensor.build(fbb);
+  const auto type_vec = fbb.CreateVector(types);
+  const auto ts_vec = fbb.CreateVector(ts_delta);
+  const auto seq_vec = gaps ? fbb.CreateVector(seq_skip) : Offset<Vector<uint32_t>>();
   fb::BlockBuilder b(fbb);
   b.add_base_ts(base_ts);
   b.add_base_seq(base_seq);
-  b.add_events(vec);
+  b.add_type(type_vec);
+  b.add_ts_delta(ts_vec);
+  if (gaps) b.add_seq_skip(seq_vec);
+  b.add_strings(strings);
+  b.add_process_exec(exec);
+  b.add_process_fork(fork);
+  b.add_process_exit(exit);
+  b.add_process_snapshot(snapshot);
+  b.add_socket(socket);
+  b.add_file(file);
+  b.add_login(login);
+  b.add_sensor(sensor);
   fbb.Finish(b.Finish(), fb::BlockIdentifier());
 }
 
@@ -327,29 +537,35 @@ const fb::Block* verified_block(std::span<const uint8_t> bytes) {
   flatbuffers::Verifier verifier(bytes.data(), bytes.size(), kMaxDepth, kMaxTables);
   if (!fb::VerifyBlockBuffer(verifier)) return nullptr;
   const fb::Block* block = fb::GetBlock(bytes.data());
-  if (!block->events()) return nullptr;
-  for (const fb::Event* e : *block->events()) {
-    const auto type = static_cast<uint8_t>(e->body_type());
-    if (type == 0 || type > static_cast<uint8_t>(fb::Body::MAX) || e->body() == nullptr) {
-      return nullptr;
-    }
+  if (!block->type() || !block->ts_delta() || block->ts_delta()->size() != block->type()->size()) {
+    return nullptr;
   }
+  if (block->seq_skip() && block->seq_skip()->size() != block->type()->size()) return nullptr;
   return block;
 }
 
-Event decode_event(const fb::Event& e, int64_t base_ts, uint64_t base_seq) {
-  Event out;
-  out.ts = static_cast<int64_t>(static_cast<uint64_t>(base_ts) + static_cast<uint64_t>(e.ts_delta()));
-  out.seq = base_seq + e.seq_delta();
-  out.body = decode_body(e);
-  return out;
-}
-
-void decode_block(const fb::Block& block, std::vector<Event>* out) {
-  out->reserve(out->size() + block.events()->size());
-  for (const fb::Event* e : *block.events()) {
-    out->push_back(decode_event(*e, block.base_ts(), block.base_seq()));
+bool decode_block(const fb::Block& block, std::vector<Event>* out, std::string* why) {
+  BlockReader reader(block);
+  std::vector<Event> events;
+  events.reserve(block.type()->size());
+  uint64_t ts = static_cast<uint64_t>(block.base_ts());
+  uint64_t seq = block.base_seq() - 1;
+  for (size_t i = 0; i < block.type()->size(); ++i) {
+    Event e;
+    ts += static_cast<uint64_t>(block.ts_delta()->Get(i));
+    seq += 1 + (block.seq_skip() ? block.seq_skip()->Get(i) : 0);
+    e.ts = static_cast<int64_t>(ts);
+    e.seq = seq;
+    e.body = reader.body(block.type()->Get(i));
+    if (!reader.reader().ok()) break;
+    events.push_back(std::move(e));
   }
+  if (!reader.reader().ok()) {
+    *why = reader.reader().why();
+    return false;
+  }
+  out->insert(out->end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
+  return true;
 }
 
 }  // namespace zagent

@@ -83,7 +83,7 @@ bool BlockDecoder::decode(std::span<const uint8_t> data, const BlockTrailer& tra
     return false;
   }
   std::vector<Event> events;
-  decode_block(*block, &events);
+  if (!decode_block(*block, &events, why)) return false;
   if (!matches_trailer(events, trailer, why)) return false;
   raw_ = raw;
   out->insert(out->end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
