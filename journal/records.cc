@@ -34,12 +34,16 @@ std::string str(const flatbuffers::Vector<uint8_t>* v) {
   return v ? std::string(reinterpret_cast<const char*>(v->data()), v->size()) : std::string();
 }
 
+// FlatBuffers reads scalars in place, so a buffer must start at an address
+// aligned for them; a record's payload lies at any offset of a file. The
+// record is verified and read in `aligned`, a copy (operator new aligns it).
 template <typename T>
-const T* verified(std::span<const uint8_t> b) {
+const T* verified(std::span<const uint8_t> b, std::vector<uint8_t>* aligned) {
   if (b.size() < 8 || b.size() > format::kMaxRecordPayload) return nullptr;
-  flatbuffers::Verifier verifier(b.data(), b.size(), kMaxDepth, kMaxTables);
+  aligned->assign(b.begin(), b.end());
+  flatbuffers::Verifier verifier(aligned->data(), aligned->size(), kMaxDepth, kMaxTables);
   if (!verifier.VerifyBuffer<T>(nullptr)) return nullptr;
-  return flatbuffers::GetRoot<T>(b.data());
+  return flatbuffers::GetRoot<T>(aligned->data());
 }
 
 }  // namespace
@@ -78,7 +82,8 @@ std::vector<uint8_t> encode_record(const SegmentEnd& e) {
 }
 
 bool decode_record(std::span<const uint8_t> b, SegmentHeader* out) {
-  const fb::SegmentHeader* h = verified<fb::SegmentHeader>(b);
+  std::vector<uint8_t> aligned;
+  const fb::SegmentHeader* h = verified<fb::SegmentHeader>(b, &aligned);
   if (!h) return false;
   out->format_version = h->format_version();
   out->journal_id = str(h->journal_id());
@@ -102,7 +107,8 @@ bool decode_record(std::span<const uint8_t> b, SegmentHeader* out) {
 }
 
 bool decode_record(std::span<const uint8_t> b, BlockTrailer* out) {
-  const fb::BlockTrailer* t = verified<fb::BlockTrailer>(b);
+  std::vector<uint8_t> aligned;
+  const fb::BlockTrailer* t = verified<fb::BlockTrailer>(b, &aligned);
   if (!t) return false;
   *out = BlockTrailer{t->block_index(), t->data_offset(), t->data_size(), t->raw_size(),
                       t->min_ts(),      t->max_ts(),      t->first_seq(), t->last_seq(),
@@ -112,7 +118,8 @@ bool decode_record(std::span<const uint8_t> b, BlockTrailer* out) {
 }
 
 bool decode_record(std::span<const uint8_t> b, SegmentEnd* out) {
-  const fb::SegmentEnd* e = verified<fb::SegmentEnd>(b);
+  std::vector<uint8_t> aligned;
+  const fb::SegmentEnd* e = verified<fb::SegmentEnd>(b, &aligned);
   if (!e) return false;
   *out = SegmentEnd{e->block_count(), e->event_count(), e->next_seq(), e->closed_ts()};
   return true;

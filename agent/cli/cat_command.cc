@@ -18,7 +18,8 @@ int run_cat(const JournalOptions& opts) {
   line.reserve(1 << 16);
   try {
     while (reader.next_block(&block)) {
-      const std::string_view host = block.segment ? block.segment->header.host_name : "";
+      const std::string_view host =
+          block.segment ? std::string_view(block.segment->header.host_name) : std::string_view();
       for (const Event& e : block.events) {
         append_event_json(e, host, &line);
         line.push_back('\n');
