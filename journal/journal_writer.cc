@@ -24,6 +24,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Sets a flag for the length of a scope and restores it, also on a throw.
+class FlagScope {
+ public:
+  explicit FlagScope(bool& flag) : flag_(flag), saved_(flag) { flag_ = true; }
+  ~FlagScope() { flag_ = saved_; }
+  FlagScope(const FlagScope&) = delete;
+  FlagScope& operator=(const FlagScope&) = delete;
+
+ private:
+  bool& flag_;
+  bool saved_;
+};
+
 int64_t wall_clock_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -84,6 +97,17 @@ std::string JournalWriter::segment_name(uint64_t index) {
 }
 
 JournalWriter::JournalWriter(WriterOptions options) : options_(std::move(options)) {
+  // No destructor runs when this constructor throws: close the descriptors
+  // here, or the leaked lock keeps every later writer of this process out.
+  struct ReleaseOnThrow {
+    JournalWriter* w;
+    bool done = false;
+    ~ReleaseOnThrow() {
+      if (done) return;
+      if (w->lock_fd_ >= 0) ::close(w->lock_fd_);
+      if (w->dir_fd_ >= 0) ::close(w->dir_fd_);
+    }
+  } release{this};
   if (!options_.clock) options_.clock = wall_clock_ns;
   if (options_.block_events == 0) options_.block_events = 1;
   if (sodium_init() < 0) throw Error("libsodium failed to initialise");
@@ -120,6 +144,7 @@ JournalWriter::JournalWriter(WriterOptions options) : options_(std::move(options
             {"segment", last_index}});
   }
   apply_retention();
+  release.done = true;
 }
 
 JournalWriter::~JournalWriter() {
@@ -311,12 +336,18 @@ void JournalWriter::rotate() {
   segment_->finish(now(), next_seq_);
   const Hash chain = segment_->chain();
   open_segment(from + 1, chain);
+  // The records that open a segment never rotate it by size: with bounds
+  // smaller than those records each rotation would start the next, without end.
+  FlagScope starting(in_segment_start_);
   record(SensorAction::JournalRotated, "", {{"from_segment", from}, {"to_segment", from + 1}});
   apply_retention();
 }
 
 void JournalWriter::apply_retention() {
   if (options_.retain_bytes == 0 && options_.retain_age_ns == 0) return;
+  // Recording a deletion must not rotate (and so retain again) under this
+  // loop's list of segments.
+  FlagScope starting(in_segment_start_);
   struct Seg {
     std::string path;
     uint64_t bytes;
