@@ -1,6 +1,6 @@
 // The host events as C++ values: what sensors produce, what the writer
 // appends and what the reader returns. Mirrors schemas/events.fbs field for
-// field; event_codec.h converts between the two.
+// field; block_codec.h converts between the two.
 #pragma once
 
 #include <array>

@@ -1,6 +1,10 @@
 // The journal's integrity chain: each record's hash covers the hash before
-// it and the record's bytes, so changing, dropping or reordering any block
-// breaks every later link. BLAKE2b-256 from libsodium.
+// it and the record's bytes. Changing a block breaks its link; dropping,
+// inserting or reordering blocks breaks the link after the change, since
+// each record names the hash it follows. BLAKE2b-256 from libsodium,
+// unkeyed: the chain detects damage and tampering that does not rewrite
+// every later hash; anchoring the newest hash elsewhere (e.g. in Zeek's
+// logs) is what makes rewriting detectable too.
 #pragma once
 
 #include <array>

@@ -192,6 +192,12 @@ void JournalWriter::recover(const std::vector<std::string>& segments, uint64_t* 
                              [this](const Damage& d) { recovery_.damage.push_back(d); });
       for (auto item = scanner.next(); item != SegmentScanner::Item::Done; item = scanner.next()) {
         if (item == SegmentScanner::Item::Segment) {
+          if (scanner.segment().header.format_version > format::kFormatVersion) {
+            throw Error("journal segment written in format " +
+                        std::to_string(scanner.segment().header.format_version) +
+                        " by a newer zagent; this one writes format " +
+                        std::to_string(format::kFormatVersion) + ": " + file);
+          }
           if (have_header || !scanner.segment().header_ok) break;  // one segment per file
           header = scanner.segment().header;
           have_header = true;
@@ -212,8 +218,9 @@ void JournalWriter::recover(const std::vector<std::string>& segments, uint64_t* 
     }
 
     if (!have_header) {
-      const std::string aside = file + ".torn";
+      const std::string aside = torn_path(file);
       if (::rename(file.c_str(), aside.c_str()) != 0) throw_errno("cannot set aside", file);
+      sync_directory();
       recovery_.recovered = true;
       recovery_.bytes_dropped += file_size;
       recovery_.torn_file = aside;
@@ -225,17 +232,28 @@ void JournalWriter::recover(const std::vector<std::string>& segments, uint64_t* 
     *chain = good_chain;
     if (good_end < file_size) {
       // Keep the torn bytes for the responder, out of the chain.
-      const std::string aside = file + ".torn";
+      const std::string aside = torn_path(file);
       {
         MappedFile mapped(file);
-        const int fd = ::open(aside.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        const int fd = ::open(aside.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0) throw_errno("cannot create", aside);
-        const auto tail = mapped.bytes().subspan(good_end);
-        const bool ok = ::write(fd, tail.data(), tail.size()) == static_cast<ssize_t>(tail.size());
-        ::fsync(fd);
+        auto tail = mapped.bytes().subspan(good_end);
+        while (!tail.empty()) {
+          const ssize_t n = ::write(fd, tail.data(), tail.size());
+          if (n < 0 && errno == EINTR) continue;
+          if (n <= 0) {
+            ::close(fd);
+            throw_errno("cannot write", aside);
+          }
+          tail = tail.subspan(static_cast<size_t>(n));
+        }
+        const bool synced = ::fsync(fd) == 0;
         ::close(fd);
-        if (!ok) throw_errno("cannot write", aside);
+        if (!synced) throw_errno("cannot sync", aside);
       }
+      // The copy must be durable before the cut: a power loss in between
+      // must not lose the torn bytes.
+      ::fsync(dir_fd_);
       if (::truncate(file.c_str(), static_cast<off_t>(good_end)) != 0) throw_errno("cannot truncate", file);
       recovery_.bytes_dropped += file_size - good_end;
       recovery_.torn_file = aside;
@@ -245,7 +263,7 @@ void JournalWriter::recover(const std::vector<std::string>& segments, uint64_t* 
       // The crashed writer may have handed out seq values of a block that
       // never reached the disk: skip past any it could have used.
       recovery_.recovered = true;
-      recovery_.seq_gap = options_.block_events;
+      recovery_.seq_gap = header.seq_reserve ? header.seq_reserve : options_.max_pending;
       next_seq_ = (have_blocks ? last_seq + 1 : header.first_seq) + recovery_.seq_gap;
     }
     return;
@@ -267,8 +285,10 @@ void JournalWriter::open_segment(uint64_t index, const Hash& prev_hash) {
   h.agent_version = options_.agent_version;
   h.schema_hash = current_schema_hash();
   h.prev_hash = prev_hash;
+  h.seq_reserve = options_.max_pending;
   segment_ = std::make_unique<SegmentWriter>(options_.dir + "/" + segment_name(index), h,
                                              options_.zstd_level);
+  next_index_ = index + 1;
   sync_directory();
   segment_opened_ = h.created_ts;
   ++stats_.segments_written;
@@ -280,22 +300,52 @@ void JournalWriter::open_segment(uint64_t index, const Hash& prev_hash) {
   }
 }
 
+std::string JournalWriter::torn_path(const std::string& segment) const {
+  // Earlier evidence is never overwritten: a second set of torn bytes for
+  // the same segment name gets the next free suffix.
+  std::string path = segment + ".torn";
+  for (int n = 1; ::access(path.c_str(), F_OK) == 0; ++n) path = segment + ".torn." + std::to_string(n);
+  return path;
+}
+
+void JournalWriter::finish_segment() {
+  const uint64_t index = segment_->header().segment_index;
+  segment_->finish(now(), next_seq_);
+  chain_ = segment_->chain();
+  next_index_ = index + 1;
+  segment_.reset();
+}
+
 void JournalWriter::record(SensorAction action, std::string message, std::vector<Counter> counters) {
   append(now(), SensorEvent{action, "journal", std::move(message), std::move(counters)});
 }
 
 uint64_t JournalWriter::append(int64_t ts, EventBody body) {
   if (closed_) throw Error("journal is closed: " + options_.dir);
+  if (pending_.size() >= options_.max_pending) {
+    flush();  // throws while blocks still cannot be written: the event is not taken
+  }
   if (pending_.empty()) pending_since_ = now();
   pending_bytes_ += approx_encoded_size(body);
   const uint64_t seq = next_seq_++;
   pending_.push_back(Event{ts, seq, std::move(body)});
-  if (pending_bytes_ >= options_.block_bytes || pending_.size() >= options_.block_events) flush();
+  if (pending_bytes_ >= options_.block_bytes || pending_.size() >= options_.block_events) try_flush();
   return seq;
 }
 
+// The event is taken whatever happens here: a failed write leaves it pending
+// and says why in write_error().
+void JournalWriter::try_flush() {
+  try {
+    flush();
+  } catch (const Error& e) {
+    write_error_ = e.what();
+  }
+}
+
 void JournalWriter::flush() {
-  if (pending_.empty() || !segment_) return;
+  if (pending_.empty()) return;
+  if (!segment_) open_segment(next_index_, chain_);  // a rotation failed to open it
   const uint64_t before = segment_->size();
   // On failure the segment is cut back and pending_ kept: a later flush retries.
   const BlockTrailer& t = segment_->append_block(pending_);
@@ -305,6 +355,7 @@ void JournalWriter::flush() {
   stats_.raw_bytes += t.raw_size;
   pending_.clear();
   pending_bytes_ = 0;
+  write_error_.clear();
   unsynced_ = true;
   if (options_.fsync == FsyncPolicy::EveryBlock) {
     segment_->sync();
@@ -318,6 +369,7 @@ void JournalWriter::poll() {
   if (closed_) return;
   const int64_t t = now();
   if (!pending_.empty() && t - pending_since_ >= options_.block_age_ns) flush();
+  if (!segment_) return;
   if (unsynced_ && options_.fsync == FsyncPolicy::Interval && t - last_sync_ >= options_.fsync_interval_ns) {
     segment_->sync();
     unsynced_ = false;
@@ -332,10 +384,10 @@ void JournalWriter::poll() {
 void JournalWriter::rotate() {
   if (closed_ || in_segment_start_) return;
   flush();
+  if (!segment_) return;  // the last rotation failed to open one; flush() retries
   const uint64_t from = segment_->header().segment_index;
-  segment_->finish(now(), next_seq_);
-  const Hash chain = segment_->chain();
-  open_segment(from + 1, chain);
+  finish_segment();
+  open_segment(from + 1, chain_);
   // The records that open a segment never rotate it by size: with bounds
   // smaller than those records each rotation would start the next, without end.
   FlagScope starting(in_segment_start_);
@@ -366,7 +418,7 @@ void JournalWriter::apply_retention() {
   }
   const int64_t t = now();
   for (const Seg& s : segs) {
-    if (s.path == segment_->path()) break;  // never the open segment
+    if (segment_ && s.path == segment_->path()) break;  // never the open segment
     const bool over_bytes = options_.retain_bytes && total > options_.retain_bytes;
     const bool too_old = options_.retain_age_ns && t - s.mtime_ns > options_.retain_age_ns;
     if (!over_bytes && !too_old) break;
@@ -386,10 +438,13 @@ void JournalWriter::apply_retention() {
 
 void JournalWriter::close() {
   if (closed_) return;
-  if (segment_) {
+  {
+    // The last flush must not rotate: the new segment's opening records
+    // would be left unwritten.
+    FlagScope closing(in_segment_start_);
     flush();
-    segment_->finish(now(), next_seq_);
   }
+  if (segment_) finish_segment();
   closed_ = true;
   if (lock_fd_ >= 0) {
     ::flock(lock_fd_, LOCK_UN);

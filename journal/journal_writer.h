@@ -38,6 +38,9 @@ struct WriterOptions {
   size_t block_bytes = 512 * 1024;
   uint32_t block_events = 8192;
   int64_t block_age_ns = 1'000'000'000;
+  // Events held while blocks cannot be written (a full disk): past this,
+  // append() throws. Recorded in each segment header as its seq reserve.
+  uint32_t max_pending = 8192 * 4;
   FsyncPolicy fsync = FsyncPolicy::Interval;
   int64_t fsync_interval_ns = 1'000'000'000;
   uint64_t rotate_bytes = 64ull << 20;
@@ -83,13 +86,17 @@ class JournalWriter {
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
 
-  // Appends an event; returns its seq. May flush a block (size bound).
+  // Appends an event; returns its seq. May flush a block (size bound). When
+  // blocks cannot be written, events are held up to max_pending; past that
+  // append throws Error and the event is not taken.
   uint64_t append(int64_t ts, EventBody body);
 
   // Time-driven work: flushes a block that reached its age, syncs by policy,
   // rotates by age. Call at least a few times per block_age_ns.
   void poll();
 
+  // Writes the pending events as a block; throws Error when it cannot (the
+  // events stay pending for the next try).
   void flush();
   void rotate();
   // Flushes, writes the segment's end record, syncs, releases the directory.
@@ -99,7 +106,13 @@ class JournalWriter {
   std::span<const Event> pending() const { return pending_; }
   uint64_t next_seq() const { return next_seq_; }
   const std::string& journal_id() const { return journal_id_; }
+  // The open segment. Between a failed rotation and the next successful
+  // flush there is none: only call when has_segment().
   const SegmentWriter& segment() const { return *segment_; }
+  bool has_segment() const { return segment_ != nullptr; }
+  // Why the last block write that append() tried failed; empty once a write
+  // succeeds again.
+  const std::string& write_error() const { return write_error_; }
   const WriterStats& stats() const { return stats_; }
   const RecoveryReport& recovery() const { return recovery_; }
   const WriterOptions& options() const { return options_; }
@@ -112,6 +125,9 @@ class JournalWriter {
   void lock_directory();
   void recover(const std::vector<std::string>& segments, uint64_t* last_index, Hash* chain);
   void open_segment(uint64_t index, const Hash& prev_hash);
+  void finish_segment();
+  void try_flush();
+  std::string torn_path(const std::string& segment) const;
   void apply_retention();
   void sync_directory();
   void record(SensorAction action, std::string message, std::vector<Counter> counters);
@@ -122,6 +138,8 @@ class JournalWriter {
   std::string journal_id_;
   uint64_t next_seq_ = 1;
   std::unique_ptr<SegmentWriter> segment_;
+  uint64_t next_index_ = 1;  // of the segment to open after segment_
+  Hash chain_{};             // the hash that ends the last finished segment
   int64_t segment_opened_ = 0;
   std::vector<Event> pending_;
   size_t pending_bytes_ = 0;
@@ -129,6 +147,7 @@ class JournalWriter {
   int64_t last_sync_ = 0;
   bool unsynced_ = false;
   bool closed_ = false;
+  std::string write_error_;
   bool in_segment_start_ = false;
   WriterStats stats_;
   RecoveryReport recovery_;

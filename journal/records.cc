@@ -55,13 +55,13 @@ std::vector<uint8_t> encode_record(const SegmentHeader& h) {
     const Origin& o = *h.origin;
     origin = fb::CreateOrigin(fbb, bytes(fbb, o.journal_id), fbb.CreateString(o.host_name),
                               o.first_segment, o.last_segment, o.since_ts, o.until_ts,
-                              o.exported_ts, fbb.CreateString(o.tool));
+                              o.exported_ts, fbb.CreateString(o.tool), fbb.CreateString(o.types));
   }
   auto header = fb::CreateSegmentHeader(
       fbb, h.format_version, bytes(fbb, h.journal_id), h.segment_index, h.created_ts, h.first_seq,
       fbb.CreateString(h.host_name), fbb.CreateString(h.machine_id), fbb.CreateString(h.boot_id),
       fbb.CreateString(h.agent_version), bytes(fbb, h.schema_hash), bytes(fbb, h.prev_hash),
-      origin);
+      origin, h.seq_reserve);
   fbb.Finish(header);
   return finish(fbb);
 }
@@ -101,8 +101,9 @@ bool decode_record(std::span<const uint8_t> b, SegmentHeader* out) {
   if (const fb::Origin* o = h->origin()) {
     out->origin = Origin{str(o->journal_id()), str(o->host_name()), o->first_segment(),
                          o->last_segment(), o->since_ts(), o->until_ts(), o->exported_ts(),
-                         str(o->tool())};
+                         str(o->tool()), str(o->types())};
   }
+  out->seq_reserve = h->seq_reserve();
   return true;
 }
 

@@ -22,6 +22,7 @@ struct Origin {
   int64_t until_ts = 0;
   int64_t exported_ts = 0;
   std::string tool;
+  std::string types;  // the --type list asked for; empty: every type
   bool operator==(const Origin&) const = default;
 };
 
@@ -38,6 +39,7 @@ struct SegmentHeader {
   std::string schema_hash;  // raw SHA-256 bytes
   Hash prev_hash{};
   std::optional<Origin> origin;
+  uint64_t seq_reserve = 0;
   bool operator==(const SegmentHeader&) const = default;
 };
 

@@ -32,7 +32,16 @@ SegmentWriter::SegmentWriter(std::string path, const SegmentHeader& header, int 
 
   const std::vector<uint8_t> fb = encode_record(header_);
   chain_ = chain_hash(format::Record::SegmentHeader, header_.prev_hash, fb);
-  write_all(frame_record(format::Record::SegmentHeader, fb, chain_));
+  try {
+    write_all(frame_record(format::Record::SegmentHeader, fb, chain_));
+  } catch (...) {
+    // No destructor runs for a constructor that throws. The file holds no
+    // complete record: remove it, so that a retry can create it again.
+    ::close(fd_);
+    ::unlink(path_.c_str());
+    ZSTD_freeCCtx(cctx_);
+    throw;
+  }
 }
 
 SegmentWriter::~SegmentWriter() {

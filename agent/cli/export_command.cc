@@ -71,6 +71,7 @@ int run_export(const ExportArgs& args) {
   origin.until_ts = window.until_ts;
   origin.exported_ts = now_ns();
   origin.tool = std::string("zagent export ") + ZAGENT_VERSION;
+  origin.types = args.journal.types;
 
   DamageLog damage;
   JournalReader reader(files, window, damage.reporter());

@@ -96,6 +96,7 @@ int run_info(const JournalOptions& opts) {
                   to_hex({reinterpret_cast<const uint8_t*>(o.journal_id.data()), o.journal_id.size()}).c_str(),
                   o.host_name.c_str(), o.first_segment, o.last_segment, bound(o.since_ts).c_str(),
                   bound(o.until_ts).c_str(), o.tool.c_str(), format_rfc3339(o.exported_ts).c_str());
+      if (!o.types.empty()) std::printf("  exported event types: %s\n", o.types.c_str());
     }
     const Totals& t = r.totals;
     std::printf("  %" PRIu64 " events in %" PRIu64 " blocks, %s .. %s\n", t.events, t.blocks,

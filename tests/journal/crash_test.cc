@@ -53,12 +53,14 @@ constexpr int kRounds = 40;
 // exercise recovery of a journal that recovered before.
 constexpr int kRoundsPerJournal = 5;
 constexpr uint32_t kBlockEvents = 50;
+constexpr uint32_t kSeqReserve = 2 * kBlockEvents;  // the seq gap after a crash
 constexpr int kParentEvents = 5;
 
 WriterOptions crash_options(const std::string& dir) {
   WriterOptions o;
   o.dir = dir;
   o.block_events = kBlockEvents;
+  o.max_pending = kSeqReserve;
   o.fsync = FsyncPolicy::Never;
   o.rotate_bytes = 96 * 1024;
   o.rotate_age_ns = 0;
@@ -188,8 +190,8 @@ Expected expect_recovery(const std::vector<FileState>& files) {
       e.next_seq = it->end_next_seq;
     } else {
       e.recovered = true;
-      e.seq_gap = kBlockEvents;
-      e.next_seq = (it->have_blocks ? it->last_seq + 1 : it->first_seq) + kBlockEvents;
+      e.seq_gap = kSeqReserve;
+      e.next_seq = (it->have_blocks ? it->last_seq + 1 : it->first_seq) + kSeqReserve;
     }
     return e;
   }

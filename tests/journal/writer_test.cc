@@ -4,6 +4,8 @@
 // and lock, and what recovery keeps, moves aside and records after a crash.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <csignal>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -880,6 +882,8 @@ TEST(WriterFiles, ANonDirectoryPathThrows) {
 // ---------------------------------------------------------------- recovery
 
 constexpr uint32_t kRecoveryBlockEvents = 10;
+// The crashed writer's bound on unflushed events: the seq gap after a crash.
+constexpr uint32_t kRecoverySeqReserve = 30;
 
 // A closed one-segment journal of 35 sample events in blocks of 10:
 // blocks 1-10, 11-20, 21-30, 31-35, then the end record (next_seq 36).
@@ -905,6 +909,7 @@ struct ClosedJournal {
   WriterOptions options() {
     WriterOptions o = quiet_options(dir.path(), &clock);
     o.block_events = kRecoveryBlockEvents;
+    o.max_pending = kRecoverySeqReserve;
     return o;
   }
 };
@@ -997,7 +1002,7 @@ TEST(WriterRecovery, UnclosedSegmentWithAPartialFrameAfterItsLastBlock) {
   write_file(j.segment, crashed);
   ASSERT_GT(torn.size(), 0u);
 
-  expect_recovered(j, keep, torn, kRecoveryBlockEvents, 35 + 1 + kRecoveryBlockEvents,
+  expect_recovered(j, keep, torn, kRecoverySeqReserve, 35 + 1 + kRecoverySeqReserve,
                    torn_message(torn.size(), j.segment));
 }
 
@@ -1044,7 +1049,7 @@ TEST_P(WriterRecoveryCut, FileCutInsideTheLastBlockKeepsTheBlocksBefore) {
   }
   write_file(j.segment, slice(j.bytes, 0, cut));
   const uint64_t keep = j.layout.blocks[2].end_offset;  // after block 21-30
-  expect_recovered(j, keep, slice(j.bytes, keep, cut), kRecoveryBlockEvents, 30 + 1 + kRecoveryBlockEvents,
+  expect_recovered(j, keep, slice(j.bytes, keep, cut), kRecoverySeqReserve, 30 + 1 + kRecoverySeqReserve,
                    torn_message(cut - keep, j.segment));
 }
 
@@ -1056,7 +1061,7 @@ TEST(WriterRecovery, UnclosedSegmentEndingExactlyAfterABlock) {
   ClosedJournal j;
   const uint64_t keep = j.layout.blocks.back().end_offset;  // only the end record is missing
   write_file(j.segment, slice(j.bytes, 0, keep));
-  expect_recovered(j, keep, {}, kRecoveryBlockEvents, 35 + 1 + kRecoveryBlockEvents,
+  expect_recovered(j, keep, {}, kRecoverySeqReserve, 35 + 1 + kRecoverySeqReserve,
                    "previous segment was not closed cleanly");
 }
 
@@ -1065,7 +1070,7 @@ TEST(WriterRecovery, UnclosedSegmentWithAHeaderOnly) {
   const uint64_t keep = j.layout.header_end;
   write_file(j.segment, slice(j.bytes, 0, keep));
   // No block: the gap counts from the header's first_seq.
-  expect_recovered(j, keep, {}, kRecoveryBlockEvents, 1 + kRecoveryBlockEvents,
+  expect_recovered(j, keep, {}, kRecoverySeqReserve, 1 + kRecoverySeqReserve,
                    "previous segment was not closed cleanly");
 }
 
@@ -1088,13 +1093,14 @@ TEST(WriterRecovery, RecoveryIsRepeatableAndKeepsSeqIncreasing) {
   std::vector<uint8_t> crashed;
   {
     JournalWriter w(j.options());
-    EXPECT_EQ(w.next_seq(), 47u);  // 46 is the JournalRecovered record
+    // 36 + reserve is the JournalRecovered record.
+    EXPECT_EQ(w.next_seq(), 36u + kRecoverySeqReserve + 1);
     SampleEvents gen(11);
-    append_samples(w, gen, 14);  // one block of 46..55 flushed, 56..60 pending
+    append_samples(w, gen, 14);  // one block of 66..75 flushed, 76..80 pending
     EXPECT_EQ(w.stats().blocks_written, 1u);
     const Layout l = scan(segment_path(j.dir.path(), 2));
     ASSERT_EQ(l.blocks.size(), 1u);
-    EXPECT_EQ(l.blocks[0].trailer.last_seq, 55u);
+    EXPECT_EQ(l.blocks[0].trailer.last_seq, 75u);
     // The second crash: the segment as it stands now, without what the
     // destructor's close adds.
     crashed = read_file(segment_path(j.dir.path(), 2));
@@ -1102,16 +1108,62 @@ TEST(WriterRecovery, RecoveryIsRepeatableAndKeepsSeqIncreasing) {
   write_file(segment_path(j.dir.path(), 2), crashed);
   JournalWriter w(j.options());
   EXPECT_TRUE(w.recovery().recovered);
-  EXPECT_EQ(w.recovery().seq_gap, kRecoveryBlockEvents);
+  EXPECT_EQ(w.recovery().seq_gap, kRecoverySeqReserve);
   EXPECT_EQ(w.segment().header().segment_index, 3u);
   ASSERT_EQ(w.pending().size(), 1u);
-  EXPECT_EQ(w.pending()[0].seq, 55u + 1 + kRecoveryBlockEvents);
+  EXPECT_EQ(w.pending()[0].seq, 75u + 1 + kRecoverySeqReserve);
   EXPECT_EQ(sensor_of(w.pending()[0]).counters,
-            (std::vector<Counter>{{"bytes_dropped", 0}, {"seq_gap", kRecoveryBlockEvents}, {"segment", 2}}));
+            (std::vector<Counter>{{"bytes_dropped", 0}, {"seq_gap", kRecoverySeqReserve}, {"segment", 2}}));
   w.close();
   const ReadBack r = read_back(j.dir.path());
   EXPECT_TRUE(r.damage.empty()) << describe(r.damage);
   EXPECT_EQ(r.headers.size(), 3u);
+}
+
+TEST(WriterRecovery, SeqGapIsTheCrashedWritersReserveNotTheReopeningOnes) {
+  ClosedJournal j;
+  write_file(j.segment, slice(j.bytes, 0, j.layout.blocks.back().end_offset));
+  WriterOptions o = j.options();
+  o.max_pending = 5000;  // the reopening writer holds more; the crashed one held 30
+  JournalWriter w(o);
+  EXPECT_EQ(w.recovery().seq_gap, kRecoverySeqReserve);
+  EXPECT_EQ(w.segment().header().seq_reserve, 5000u);
+}
+
+TEST(WriterLimits, AppendHoldsEventsWhileWritesFailAndRefusesPastMaxPending) {
+  TempDir dir;
+  int64_t clock = 0;
+  WriterOptions o = quiet_options(dir.path(), &clock);
+  o.block_events = 4;
+  o.max_pending = 6;
+  JournalWriter w(o);
+  // Writes past the segment's header now fail (EFBIG), even for root.
+  ::signal(SIGXFSZ, SIG_IGN);
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  rlimit tight = saved;
+  tight.rlim_cur = w.segment().size();
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &tight), 0);
+
+  SampleEvents gen(3);
+  for (uint64_t i = 1; i <= 6; ++i) EXPECT_EQ(w.append(static_cast<int64_t>(i), gen.next_body()), i);
+  EXPECT_EQ(w.pending().size(), 6u);  // each flush failed; nothing was lost
+  EXPECT_NE(w.write_error().find(w.segment().path()), std::string::npos) << w.write_error();
+  EXPECT_EQ(w.stats().blocks_written, 0u);
+  EXPECT_THROW(w.append(7, gen.next_body()), Error);  // past max_pending: not taken
+  EXPECT_EQ(w.pending().size(), 6u);
+  EXPECT_EQ(w.next_seq(), 7u);
+
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &saved), 0);
+  w.flush();
+  EXPECT_TRUE(w.write_error().empty());
+  EXPECT_TRUE(w.pending().empty());
+  w.close();
+  const ReadBack r = read_back(dir.path());
+  EXPECT_TRUE(r.damage.empty()) << describe(r.damage);
+  std::vector<uint64_t> seqs;
+  for (const Event& e : r.events) seqs.push_back(e.seq);
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{1, 2, 3, 4, 5, 6}));
 }
 
 // A crash while the next segment was being created: its file holds part of
