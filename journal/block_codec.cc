@@ -306,12 +306,12 @@ class ColumnReader {
     std::copy(a->bytes()->begin(), a->bytes()->end(), out.bytes.begin());
     return out;
   }
-  // The next `count` entries of a column read in runs (argv, counters).
-  bool take(const Vector<uint32_t>* column, size_t* next, uint32_t count, size_t* first) {
+  // Whether entries [first, first + count) exist: argv and counters are runs
+  // of a list column, as long as the event's count says.
+  template <typename T>
+  bool has_run(const Vector<T>* column, size_t first, uint32_t count) {
     const size_t size = column ? column->size() : 0;
-    if (*next > size || count > size - *next) return fail("a list column is shorter than its counts"), false;
-    *first = *next;
-    *next += count;
+    if (first > size || count > size - first) return fail("a list column is shorter than its counts"), false;
     return true;
   }
   void fail(const char* why) {
@@ -341,12 +341,12 @@ void read_process(ColumnReader& r, const fb::ProcessColumns* c, size_t row, size
   e->login_uid = r.at(c->login_uid(), row, 4294967295u);
   e->session_id = r.at(c->session_id(), row);
   e->exe = r.str(c->exe(), row);
-  size_t first = 0;
   const uint32_t argc = r.at(c->argc(), row);
-  if (r.take(c->argv(), argv_next, argc, &first)) {
+  if (r.has_run(c->argv(), *argv_next, argc)) {
     e->argv.reserve(argc);
-    for (uint32_t i = 0; i < argc; ++i) e->argv.push_back(r.string_at(c->argv()->Get(first + i)));
+    for (uint32_t i = 0; i < argc; ++i) e->argv.push_back(r.string_at(c->argv()->Get(*argv_next + i)));
   }
+  *argv_next += argc;
   e->argv_truncated = r.at(c->argv_truncated(), row) != 0;
   e->cwd = r.str(c->cwd(), row);
   e->comm = r.str(c->comm(), row);
@@ -440,20 +440,13 @@ class BlockReader {
         SensorEvent e{static_cast<SensorAction>(r_.at(c->action(), row)), r_.str(c->sensor(), row),
                       r_.str(c->message(), row), {}};
         const uint32_t n = r_.at(c->counter_count(), row);
-        size_t first = 0;
-        size_t values_next = counter_next_;
-        if (r_.take(c->counter_name(), &counter_next_, n, &first) &&
-            [&] {
-              const size_t values = c->counter_value() ? c->counter_value()->size() : 0;
-              return values_next <= values && n <= values - values_next;
-            }()) {
+        if (r_.has_run(c->counter_name(), counter_next_, n) && r_.has_run(c->counter_value(), counter_next_, n)) {
           for (uint32_t i = 0; i < n; ++i) {
-            e.counters.push_back(Counter{r_.string_at(c->counter_name()->Get(first + i)),
-                                         c->counter_value()->Get(first + i)});
+            e.counters.push_back(Counter{r_.string_at(c->counter_name()->Get(counter_next_ + i)),
+                                         c->counter_value()->Get(counter_next_ + i)});
           }
-        } else {
-          r_.fail("a list column is shorter than its counts");
         }
+        counter_next_ += n;
         return e;
       }
       case fb::EventType::None:
