@@ -110,6 +110,7 @@ JournalWriter::JournalWriter(WriterOptions options) : options_(std::move(options
   } release{this};
   if (!options_.clock) options_.clock = wall_clock_ns;
   if (options_.block_events == 0) options_.block_events = 1;
+  options_.max_pending = std::max(options_.max_pending, options_.block_events);
   if (sodium_init() < 0) throw Error("libsodium failed to initialise");
 
   std::error_code ec;
