@@ -387,7 +387,7 @@ class BlockReader {
         const size_t row = exit_row_++;
         if (!c) return r_.fail("events without their columns"), ProcessExit{};
         return ProcessExit{r_.at(c->pid(), row), r_.at(c->start_boot_ns(), row), r_.at(c->exit_code(), row),
-                           r_.at(c->signal(), row), r_.at(c->duration_ns(), row), r_.str(c->comm(), row)};
+                           r_.at(c->signal(), row), r_.at(c->duration_ns(), row, int64_t{-1}), r_.str(c->comm(), row)};
       }
       case fb::EventType::SocketEvent: {
         const fb::SocketColumns* c = b_.socket();

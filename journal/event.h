@@ -137,7 +137,7 @@ struct SensorEvent {
   bool operator==(const SensorEvent&) const = default;
 };
 
-// The order of the alternatives is the order of the schema's Body union:
+// The order of the alternatives is the order of the schema's EventType (code = index + 1):
 // EventType below and the union's type codes (index + 1) depend on it.
 using EventBody = std::variant<ProcessExec, ProcessFork, ProcessExit, ProcessSnapshot,
                                SocketEvent, FileEvent, LoginEvent, SensorEvent>;

@@ -14,7 +14,8 @@ inline constexpr uint32_t kZstdMagic = 0xFD2FB528;
 
 // The journal's own records travel in zstd skippable frames: 4-byte magic
 // 0x184D2A5?, 4-byte payload size, payload. The magic's low nibble says which
-// record it is; other nibbles are left to standard tools and skipped.
+// record it is. zstd tools skip every such frame; a zagent reader reports a
+// nibble this format version does not define as damage.
 inline constexpr uint32_t kSkippableMagicBase = 0x184D2A50;
 inline constexpr uint32_t kSkippableMagicMask = 0xFFFFFFF0;
 inline constexpr size_t kFrameHeaderSize = 8;  // magic + payload size

@@ -176,6 +176,7 @@ void JournalWriter::sync_directory() {
 // header is unreadable hold nothing a trailer covers: they are set aside
 // whole. A torn tail is copied to "<segment>.torn" and cut off.
 void JournalWriter::recover(const std::vector<std::string>& segments, uint64_t* last_index, Hash* chain) {
+  uint64_t seq_seen = 0;  // the highest seq any scanned trailer names
   for (auto it = segments.rbegin(); it != segments.rend(); ++it) {
     const std::string& file = *it;
     SegmentHeader header;
@@ -199,12 +200,16 @@ void JournalWriter::recover(const std::vector<std::string>& segments, uint64_t* 
                         " by a newer zagent; this one writes format " +
                         std::to_string(format::kFormatVersion) + ": " + file);
           }
-          if (have_header || !scanner.segment().header_ok) break;  // one segment per file
+          if (have_header) break;                      // one segment per file
+          if (!scanner.segment().header_ok) continue;  // set aside; its blocks still count for seq
           header = scanner.segment().header;
           have_header = true;
           good_chain = scanner.segment().stored_hash;
           good_end = scanner.last_good_end();
-        } else if (have_header && item == SegmentScanner::Item::Block) {
+        } else if (item == SegmentScanner::Item::Block) {
+          // Even in a file set aside, its trailers say which seq it used.
+          seq_seen = std::max(seq_seen, scanner.block().trailer.last_seq);
+          if (!have_header) continue;
           last_seq = std::max(last_seq, scanner.block().trailer.last_seq);
           have_blocks = true;
           good_chain = scanner.block().stored_hash;
@@ -260,18 +265,29 @@ void JournalWriter::recover(const std::vector<std::string>& segments, uint64_t* 
       recovery_.torn_file = aside;
       recovery_.recovered = true;
     }
+    const uint64_t reserve = header.seq_reserve ? header.seq_reserve : options_.max_pending;
     if (!closed) {
       // The crashed writer may have handed out seq values of a block that
       // never reached the disk: skip past any it could have used.
       recovery_.recovered = true;
-      recovery_.seq_gap = header.seq_reserve ? header.seq_reserve : options_.max_pending;
+      recovery_.seq_gap = reserve;
       next_seq_ = (have_blocks ? last_seq + 1 : header.first_seq) + recovery_.seq_gap;
+    }
+    if (seq_seen >= next_seq_) {
+      // A newer file set aside whole had used seq values past this point.
+      recovery_.seq_gap = reserve;
+      next_seq_ = seq_seen + 1 + reserve;
     }
     return;
   }
-  // Every segment was unreadable: start a new journal.
+  // Every segment was unreadable: start a new journal, but past every seq
+  // the old one is known to have used.
   journal_id_.resize(format::kJournalIdSize);
   randombytes_buf(journal_id_.data(), journal_id_.size());
+  if (seq_seen) {
+    recovery_.seq_gap = options_.max_pending;
+    next_seq_ = seq_seen + 1 + options_.max_pending;
+  }
 }
 
 void JournalWriter::open_segment(uint64_t index, const Hash& prev_hash) {
@@ -295,10 +311,23 @@ void JournalWriter::open_segment(uint64_t index, const Hash& prev_hash) {
   ++stats_.segments_written;
   stats_.bytes_written += segment_->size();
   if (options_.on_segment_start && !in_segment_start_) {
-    in_segment_start_ = true;
+    FlagScope starting(in_segment_start_);
     options_.on_segment_start();
-    in_segment_start_ = false;
   }
+}
+
+// The torn bytes set aside for a segment: "<segment>.torn" and
+// "<segment>.torn.N".
+static std::vector<std::string> torn_files(const std::string& segment) {
+  std::vector<std::string> out;
+  const fs::path p(segment);
+  const std::string prefix = p.filename().string() + ".torn";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(p.parent_path(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name == prefix || name.starts_with(prefix + ".")) out.push_back(entry.path().string());
+  }
+  return out;
 }
 
 std::string JournalWriter::torn_path(const std::string& segment) const {
@@ -346,7 +375,10 @@ void JournalWriter::try_flush() {
 
 void JournalWriter::flush() {
   if (pending_.empty()) return;
-  if (!segment_) open_segment(next_index_, chain_);  // a rotation failed to open it
+  if (!segment_) {
+    open_segment(next_index_, chain_);  // a rotation failed to open it
+    if (pending_.empty()) return;       // the segment-start hook flushed them
+  }
   const uint64_t before = segment_->size();
   // On failure the segment is cut back and pending_ kept: a later flush retries.
   const BlockTrailer& t = segment_->append_block(pending_);
@@ -412,8 +444,10 @@ void JournalWriter::apply_retention() {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) continue;
     uint64_t bytes = static_cast<uint64_t>(st.st_size);
-    struct stat torn {};
-    if (::stat((path + ".torn").c_str(), &torn) == 0) bytes += static_cast<uint64_t>(torn.st_size);
+    for (const std::string& torn : torn_files(path)) {
+      struct stat ts {};
+      if (::stat(torn.c_str(), &ts) == 0) bytes += static_cast<uint64_t>(ts.st_size);
+    }
     segs.push_back({path, bytes, st.st_mtim.tv_sec * 1'000'000'000ll + st.st_mtim.tv_nsec});
     total += bytes;
   }
@@ -424,7 +458,7 @@ void JournalWriter::apply_retention() {
     const bool too_old = options_.retain_age_ns && t - s.mtime_ns > options_.retain_age_ns;
     if (!over_bytes && !too_old) break;
     if (::unlink(s.path.c_str()) != 0) throw_errno("cannot delete old segment", s.path);
-    ::unlink((s.path + ".torn").c_str());
+    for (const std::string& torn : torn_files(s.path)) ::unlink(torn.c_str());
     total -= s.bytes;
     ++stats_.segments_deleted;
     const std::string name = fs::path(s.path).filename().string();

@@ -1130,6 +1130,32 @@ TEST(WriterRecovery, SeqGapIsTheCrashedWritersReserveNotTheReopeningOnes) {
   EXPECT_EQ(w.segment().header().seq_reserve, 5000u);
 }
 
+TEST(WriterRecovery, ANewestSegmentSetAsideWholeStillPushesSeqPastItsBlocks) {
+  TempDir dir;
+  int64_t clock = 0;
+  WriterOptions o = quiet_options(dir.path(), &clock);
+  o.block_events = 10;
+  o.max_pending = 30;
+  {
+    JournalWriter w(o);
+    SampleEvents gen(5);
+    for (int i = 0; i < 20; ++i) w.append(i, gen.next_body());  // seq 1..20 in segment 1
+    w.rotate();                                                   // 21: JournalRotated
+    for (int i = 0; i < 19; ++i) w.append(i, gen.next_body());  // 22..40 in segment 2
+    w.close();
+  }
+  // Damage segment 2's header: the file is set aside whole, but its
+  // trailers still say it used seq up to 40.
+  const std::string seg2 = dir / "segment-000000000002.zst";
+  std::vector<uint8_t> bytes = read_file(seg2);
+  bytes[20] ^= 0xff;
+  write_file(seg2, bytes);
+  JournalWriter w(o);
+  EXPECT_TRUE(fs::exists(seg2 + ".torn"));
+  EXPECT_EQ(w.recovery().seq_gap, 30u);
+  EXPECT_EQ(w.pending().front().seq, 40u + 1 + 30);  // the JournalRecovered record
+}
+
 TEST(WriterLimits, AppendHoldsEventsWhileWritesFailAndRefusesPastMaxPending) {
   TempDir dir;
   int64_t clock = 0;
