@@ -9,7 +9,7 @@ JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 JOURNAL    ?= var/journal
 
-.PHONY: all deps build run test test-sanitize fuzz bench clean
+.PHONY: all deps build run demo test test-sanitize fuzz bench clean
 
 all: build
 
@@ -20,13 +20,17 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build $(BUILD) -j$(JOBS)
 
-# Until the recorder exists: a journal of generated events under
-# ./var/journal, then what zagent makes of it. Each run appends a segment.
+# The recorder in the foreground on ./var/journal (as root; Ctrl-C stops it
+# and closes the journal cleanly). `zagent info var/journal` shows the result.
 run: build
-	$(BUILD)/tests/support/make-sample-journal $(JOURNAL) 100000
-	$(BUILD)/agent/zagent info $(JOURNAL)
-	$(BUILD)/agent/zagent verify $(JOURNAL)
-	$(BUILD)/agent/zagent cat --type process_exec $(JOURNAL) | head -n 5
+	$(BUILD)/agent/zagent run --journal $(JOURNAL)
+
+# No root needed: a journal of generated events, then what zagent makes of it.
+demo: build
+	$(BUILD)/tests/support/make-sample-journal var/demo-journal 100000
+	$(BUILD)/agent/zagent info var/demo-journal
+	$(BUILD)/agent/zagent verify var/demo-journal
+	$(BUILD)/agent/zagent cat --type process_exec var/demo-journal | head -n 5
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("zagent ") + ZAGENT_VERSION);
   app.require_subcommand(1);
   int exit_code = zagent::cli::kExitOk;
+  zagent::cli::add_run_command(app, &exit_code);
   zagent::cli::add_info_command(app, &exit_code);
   zagent::cli::add_cat_command(app, &exit_code);
   zagent::cli::add_verify_command(app, &exit_code);

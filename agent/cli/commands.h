@@ -10,5 +10,6 @@ void add_info_command(CLI::App& app, int* exit_code);
 void add_cat_command(CLI::App& app, int* exit_code);
 void add_verify_command(CLI::App& app, int* exit_code);
 void add_export_command(CLI::App& app, int* exit_code);
+void add_run_command(CLI::App& app, int* exit_code);
 
 }  // namespace zagent::cli

@@ -1,0 +1,77 @@
+// zagent run: records host activity into the journal, in the foreground.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+
+#include "agent/cli/commands.h"
+#include "agent/cli/journal_options.h"
+#include "agent/recorder/recorder.h"
+#include "journal/error.h"
+
+namespace zagent::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+std::atomic<bool> g_rotate{false};
+
+void on_stop(int) { g_stop = true; }
+void on_rotate(int) { g_rotate = true; }
+
+struct RunArgs {
+  std::string journal = "/var/lib/zagent/journal";
+  double duration = 0;
+  uint32_t ring_kib = 8192;
+};
+
+int run_record(const RunArgs& args) {
+  if (const std::string missing = missing_privileges(); !missing.empty()) {
+    throw Error("zagent run needs " + missing);
+  }
+  struct sigaction sa {};
+  sa.sa_handler = on_stop;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  sa.sa_handler = on_rotate;
+  sigaction(SIGHUP, &sa, nullptr);
+
+  RecorderOptions o;
+  o.journal.dir = args.journal;
+  o.journal.host = HostIdentity::local();
+  o.journal.agent_version = ZAGENT_VERSION;
+  o.ring_bytes = args.ring_kib * 1024;
+  o.duration_ns = static_cast<int64_t>(args.duration * 1e9);
+  const bool tty = ::isatty(STDERR_FILENO);
+  int ticks = 0;
+  // On a terminal a status line refreshed every second; otherwise a line a minute.
+  o.status = [tty, &ticks](const std::string& line) {
+    if (tty) {
+      std::fprintf(stderr, "\r\033[K%s", line.c_str());
+    } else if (++ticks % 60 == 0) {
+      std::fprintf(stderr, "zagent: %s\n", line.c_str());
+    }
+  };
+  o.started = [&args] { std::fprintf(stderr, "zagent: recording to %s\n", args.journal.c_str()); };
+  Recorder recorder(o);
+  recorder.run(g_stop, g_rotate);
+  if (tty) std::fprintf(stderr, "\n");
+  std::fprintf(stderr, "zagent: stopped; journal closed cleanly\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand("run", "Record host activity into the journal (foreground)");
+  cmd->add_option("--journal", args->journal, "Journal directory")->capture_default_str();
+  cmd->add_option("--duration", args->duration, "Stop after this many seconds (0: run until SIGINT/SIGTERM)");
+  cmd->add_option("--ring-kib", args->ring_kib, "Ring buffer size per sensor in KiB (a power of two)")
+      ->capture_default_str()
+      ->check(CLI::Range(64u, 1u << 20));
+  cmd->callback([args, exit_code] { *exit_code = run_record(*args); });
+}
+
+}  // namespace zagent::cli

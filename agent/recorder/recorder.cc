@@ -1,0 +1,117 @@
+#include "agent/recorder/recorder.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "agent/recorder/boot_clock.h"
+#include "agent/sensors/process_sensor.h"
+
+namespace zagent {
+
+namespace {
+
+constexpr int64_t kSecond = 1'000'000'000;
+constexpr int kPollMs = 100;
+
+// The effective capability set of this process, from /proc/self/status.
+uint64_t effective_capabilities() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("CapEff:", 0) == 0) return std::stoull(line.substr(7), nullptr, 16);
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string missing_privileges() {
+  constexpr int kCapSysAdmin = 21, kCapPerfmon = 38, kCapBpf = 39;
+  const uint64_t caps = effective_capabilities();
+  const auto has = [caps](int cap) { return (caps >> cap) & 1; };
+  std::string missing;
+  if (!has(kCapSysAdmin) && !(has(kCapBpf) && has(kCapPerfmon))) {
+    missing = "the capabilities CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN): run as root";
+  }
+  struct stat st {};
+  if (::stat("/sys/kernel/btf/vmlinux", &st) != 0) {
+    if (!missing.empty()) missing += "; ";
+    missing += "kernel BTF (/sys/kernel/btf/vmlinux; a kernel built with CONFIG_DEBUG_INFO_BTF)";
+  }
+  return missing;
+}
+
+Recorder::Recorder(RecorderOptions options) : options_(std::move(options)) {}
+
+void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
+  BootClock clock;
+  JournalWriter writer(options_.journal);
+  const auto sensor_event = [&](SensorAction action, std::string sensor, std::string message,
+                                std::vector<Counter> counters) {
+    writer.append(BootClock::wall_now(), SensorEvent{action, std::move(sensor), std::move(message), std::move(counters)});
+  };
+  sensor_event(SensorAction::AgentStart, "agent",
+               "zagent " + options_.journal.agent_version + " pid " + std::to_string(::getpid()), {});
+
+  ProcessSensor process(options_.ring_bytes, static_cast<uint32_t>(::getpid()),
+                        [&](uint64_t boot_ns, EventBody body) {
+                          ++stats_.events[body.index()];
+                          writer.append(clock.to_wall(boot_ns), std::move(body));
+                        });
+  sensor_event(SensorAction::SensorAttached, "process",
+               "eBPF tp_btf/sched_process_exec, sched_process_fork, sched_process_exit", {});
+  if (options_.started) options_.started();
+
+  ProcessSensor::Drops reported;
+  const auto report_drops = [&] {
+    const ProcessSensor::Drops now = process.drops();
+    std::vector<Counter> lost;
+    if (now.exec > reported.exec) lost.push_back({"process_exec", now.exec - reported.exec});
+    if (now.fork > reported.fork) lost.push_back({"process_fork", now.fork - reported.fork});
+    if (now.exit > reported.exit) lost.push_back({"process_exit", now.exit - reported.exit});
+    if (lost.empty()) return;
+    for (const Counter& c : lost) stats_.lost += c.value;
+    reported = now;
+    sensor_event(SensorAction::EventsLost, "process", "ring buffer full", std::move(lost));
+  };
+
+  const int64_t start = BootClock::wall_now();
+  int64_t next_tick = start + kSecond;
+  while (!stop.load()) {
+    process.poll(kPollMs);
+    writer.poll();
+    if (rotate.exchange(false)) writer.rotate();
+    const int64_t now = BootClock::wall_now();
+    if (now >= next_tick) {
+      next_tick = now + kSecond;
+      report_drops();
+      if (const int64_t jump = clock.refresh()) {
+        sensor_event(SensorAction::ClockJump, "agent", "the wall clock jumped",
+                     {{"jump_ns", static_cast<uint64_t>(jump)}});
+      }
+      if (options_.status) {
+        const WriterStats& w = writer.stats();
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      "exec %" PRIu64 "  fork %" PRIu64 "  exit %" PRIu64 "  lost %" PRIu64
+                      "  journal %" PRIu64 " events, %" PRIu64 " bytes, %" PRIu64 " segment(s)",
+                      stats_.events[0], stats_.events[1], stats_.events[2], stats_.lost,
+                      w.events_written + writer.pending().size(), w.bytes_written, w.segments_written);
+        options_.status(line);
+      }
+    }
+    if (options_.duration_ns > 0 && now - start >= options_.duration_ns) break;
+  }
+  // What the kernel already handed over is recorded before the journal closes.
+  process.drain();
+  report_drops();
+  sensor_event(SensorAction::AgentStop, "agent", "stopped", {});
+  writer.close();
+}
+
+}  // namespace zagent

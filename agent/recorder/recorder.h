@@ -1,0 +1,51 @@
+// The recorder: runs the sensors and writes what they see into the journal,
+// with the sensor's own health (start, stop, attach, losses, clock jumps)
+// recorded beside the host's events. Single-threaded: one loop polls the
+// ring buffers and drives the journal's time-based work.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "journal/journal_writer.h"
+
+namespace zagent {
+
+struct RecorderOptions {
+  WriterOptions journal;
+  uint32_t ring_bytes = 8u << 20;  // per sensor; a power of two
+  int64_t duration_ns = 0;         // 0: until stopped
+  // Called about once a second with a one-line status.
+  std::function<void(const std::string&)> status;
+  // Called once the sensors are attached: from here on activity is recorded.
+  std::function<void()> started;
+};
+
+struct RecorderStats {
+  uint64_t events[kEventTypeCount] = {};
+  uint64_t lost = 0;
+};
+
+class Recorder {
+ public:
+  explicit Recorder(RecorderOptions options);
+
+  // Records until `stop` is set or the duration has passed; then drains the
+  // ring buffers and closes the journal cleanly. `rotate` asks for a segment
+  // rotation (SIGHUP). Throws Error when a sensor cannot start.
+  void run(const std::atomic<bool>& stop, std::atomic<bool>& rotate);
+
+  const RecorderStats& stats() const { return stats_; }
+
+ private:
+  RecorderOptions options_;
+  RecorderStats stats_;
+};
+
+// Why this process cannot run the eBPF sensors, or "" when it can: names the
+// missing capability, BTF or tracepoint support.
+std::string missing_privileges();
+
+}  // namespace zagent

@@ -1,0 +1,140 @@
+#include "agent/sensors/process_sensor.h"
+
+#include <bpf/libbpf.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "journal/error.h"
+#include "process.h"
+#include "process.skel.h"
+
+namespace zagent {
+
+namespace {
+
+std::string proc_link(uint32_t pid, const char* name) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%u/%s", pid, name);
+  char target[4096];
+  const ssize_t n = ::readlink(path, target, sizeof target);
+  return n > 0 ? std::string(target, static_cast<size_t>(n)) : std::string();
+}
+
+std::string bounded(const char* s, size_t max) { return std::string(s, strnlen(s, max)); }
+
+std::vector<std::string> split_argv(const char* data, size_t size) {
+  std::vector<std::string> argv;
+  size_t start = 0;
+  for (size_t i = 0; i < size; ++i) {
+    if (data[i] == '\0') {
+      argv.emplace_back(data + start, i - start);
+      start = i + 1;
+    }
+  }
+  if (start < size) argv.emplace_back(data + start, size - start);  // cut off mid-argument
+  return argv;
+}
+
+ProcessExec to_exec(const zagent_proc_event& r) {
+  ProcessExec e;
+  e.pid = r.pid;
+  e.ppid = r.ppid;
+  e.start_boot_ns = r.start_boot_ns;
+  e.parent_start_boot_ns = r.parent_start_boot_ns;
+  e.uid = r.uid;
+  e.gid = r.gid;
+  e.euid = r.euid;
+  e.egid = r.egid;
+  e.login_uid = r.login_uid;
+  e.session_id = r.session_id;
+  // The path as execve was given it; /proc has the resolved one while the
+  // process lives.
+  e.exe = proc_link(r.pid, "exe");
+  if (e.exe.empty()) e.exe = bounded(r.filename, sizeof r.filename);
+  e.argv = split_argv(r.argv, r.argv_size);
+  e.argv_truncated = r.argv_truncated != 0;
+  e.cwd = proc_link(r.pid, "cwd");
+  e.comm = bounded(r.comm, sizeof r.comm);
+  e.cgroup_id = r.cgroup_id;
+  return e;
+}
+
+}  // namespace
+
+ProcessSensor::ProcessSensor(uint32_t ring_bytes, uint32_t agent_tgid, Sink sink) : sink_(std::move(sink)) {
+  libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+  skel_ = process_bpf__open();
+  if (!skel_) throw Error(std::string("process sensor: cannot open the eBPF object: ") + std::strerror(errno));
+  skel_->rodata->agent_tgid = agent_tgid;
+  bpf_map__set_max_entries(skel_->maps.events, ring_bytes);
+  if (int err = process_bpf__load(skel_); err != 0) {
+    process_bpf__destroy(skel_);
+    throw Error("process sensor: the kernel refused the eBPF programs (" + std::string(std::strerror(-err)) +
+                "): needs root (CAP_BPF and CAP_PERFMON) and a kernel with BTF (/sys/kernel/btf/vmlinux)");
+  }
+  if (int err = process_bpf__attach(skel_); err != 0) {
+    process_bpf__destroy(skel_);
+    throw Error("process sensor: cannot attach to the sched tracepoints: " + std::string(std::strerror(-err)));
+  }
+  ring_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), &ProcessSensor::on_record, this, nullptr);
+  if (!ring_) {
+    process_bpf__destroy(skel_);
+    throw Error("process sensor: cannot open its ring buffer");
+  }
+}
+
+ProcessSensor::~ProcessSensor() {
+  ring_buffer__free(ring_);
+  process_bpf__destroy(skel_);
+}
+
+int ProcessSensor::on_record(void* self, void* data, size_t size) {
+  auto* sensor = static_cast<ProcessSensor*>(self);
+  if (size < sizeof(zagent_proc_event)) return 0;
+  const auto& r = *static_cast<const zagent_proc_event*>(data);
+  switch (r.kind) {
+    case ZAGENT_PROC_EXEC:
+      sensor->sink_(r.boot_ns, to_exec(r));
+      break;
+    case ZAGENT_PROC_FORK:
+      sensor->sink_(r.boot_ns, ProcessFork{r.pid, r.ppid, r.start_boot_ns, r.parent_start_boot_ns, r.uid,
+                                           bounded(r.comm, sizeof r.comm)});
+      break;
+    case ZAGENT_PROC_EXIT:
+      sensor->sink_(r.boot_ns, ProcessExit{r.pid, r.start_boot_ns, r.exit_code, r.exit_signal,
+                                           static_cast<int64_t>(r.boot_ns - r.start_boot_ns),
+                                           bounded(r.comm, sizeof r.comm)});
+      break;
+    default:
+      break;
+  }
+  return 0;
+}
+
+void ProcessSensor::poll(int timeout_ms) {
+  const int n = ring_buffer__poll(ring_, timeout_ms);
+  if (n < 0 && n != -EINTR) throw Error("process sensor: ring buffer poll failed: " + std::string(std::strerror(-n)));
+}
+
+void ProcessSensor::drain() { ring_buffer__consume(ring_); }
+
+ProcessSensor::Drops ProcessSensor::drops() const {
+  Drops d;
+  const int ncpus = libbpf_num_possible_cpus();
+  if (ncpus <= 0) return d;
+  std::vector<uint64_t> values(static_cast<size_t>(ncpus));
+  uint64_t* totals[] = {&d.exec, &d.fork, &d.exit};
+  for (uint32_t key = 0; key < ZAGENT_DROP_COUNT; ++key) {
+    if (bpf_map__lookup_elem(skel_->maps.drops, &key, sizeof key, values.data(),
+                             values.size() * sizeof(uint64_t), 0) != 0) {
+      continue;
+    }
+    for (uint64_t v : values) *totals[key] += v;
+  }
+  return d;
+}
+
+}  // namespace zagent
