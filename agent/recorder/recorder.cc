@@ -9,7 +9,9 @@
 #include <sstream>
 
 #include "agent/recorder/boot_clock.h"
+#include "agent/sensors/exe_hasher.h"
 #include "agent/sensors/process_sensor.h"
+#include "agent/sensors/process_snapshot.h"
 
 namespace zagent {
 
@@ -50,7 +52,22 @@ Recorder::Recorder(RecorderOptions options) : options_(std::move(options)) {}
 
 void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   BootClock clock;
-  JournalWriter writer(options_.journal);
+  ExeHasher hasher;
+  // Every segment starts with the processes that already exist.
+  JournalWriter* journal = nullptr;
+  const auto snapshot = [&] {
+    const int64_t now = BootClock::wall_now();
+    for (ProcessSnapshot& p : snapshot_processes(hasher, static_cast<uint32_t>(::getpid()))) {
+      ++stats_.events[static_cast<size_t>(EventType::ProcessSnapshot)];
+      journal->append(now, std::move(p));
+    }
+  };
+  WriterOptions journal_options = options_.journal;
+  journal_options.on_segment_start = [&] {
+    if (journal) snapshot();
+  };
+  JournalWriter writer(journal_options);
+  journal = &writer;
   const auto sensor_event = [&](SensorAction action, std::string sensor, std::string message,
                                 std::vector<Counter> counters) {
     writer.append(BootClock::wall_now(), SensorEvent{action, std::move(sensor), std::move(message), std::move(counters)});
@@ -58,13 +75,16 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   sensor_event(SensorAction::AgentStart, "agent",
                "zagent " + options_.journal.agent_version + " pid " + std::to_string(::getpid()), {});
 
-  ProcessSensor process(options_.ring_bytes, static_cast<uint32_t>(::getpid()),
+  ProcessSensor process(options_.ring_bytes, static_cast<uint32_t>(::getpid()), hasher,
                         [&](uint64_t boot_ns, EventBody body) {
                           ++stats_.events[body.index()];
                           writer.append(clock.to_wall(boot_ns), std::move(body));
                         });
   sensor_event(SensorAction::SensorAttached, "process",
                "eBPF tp_btf/sched_process_exec, sched_process_fork, sched_process_exit", {});
+  // After attaching, so that no process falls between the snapshot and the
+  // sensor (one that shows in both is harmless).
+  snapshot();
   if (options_.started) options_.started();
 
   ProcessSensor::Drops reported;

@@ -64,7 +64,8 @@ ProcessExec to_exec(const zagent_proc_event& r) {
 
 }  // namespace
 
-ProcessSensor::ProcessSensor(uint32_t ring_bytes, uint32_t agent_tgid, Sink sink) : sink_(std::move(sink)) {
+ProcessSensor::ProcessSensor(uint32_t ring_bytes, uint32_t agent_tgid, ExeHasher& hasher, Sink sink)
+    : hasher_(hasher), sink_(std::move(sink)) {
   libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
   skel_ = process_bpf__open();
   if (!skel_) throw Error(std::string("process sensor: cannot open the eBPF object: ") + std::strerror(errno));
@@ -96,9 +97,12 @@ int ProcessSensor::on_record(void* self, void* data, size_t size) {
   if (size < sizeof(zagent_proc_event)) return 0;
   const auto& r = *static_cast<const zagent_proc_event*>(data);
   switch (r.kind) {
-    case ZAGENT_PROC_EXEC:
-      sensor->sink_(r.boot_ns, to_exec(r));
+    case ZAGENT_PROC_EXEC: {
+      ProcessExec e = to_exec(r);
+      sensor->hasher_.hash("/proc/" + std::to_string(r.pid) + "/exe", &e.exe_sha256, &e.exe_hash_status);
+      sensor->sink_(r.boot_ns, std::move(e));
       break;
+    }
     case ZAGENT_PROC_FORK:
       sensor->sink_(r.boot_ns, ProcessFork{r.pid, r.ppid, r.start_boot_ns, r.parent_start_boot_ns, r.uid,
                                            bounded(r.comm, sizeof r.comm)});

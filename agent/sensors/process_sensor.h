@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 
+#include "agent/sensors/exe_hasher.h"
 #include "journal/event.h"
 
 struct process_bpf;
@@ -21,7 +22,8 @@ class ProcessSensor {
 
   // Loads and attaches the programs; throws Error naming what is missing
   // (privileges, BTF) when the kernel refuses.
-  ProcessSensor(uint32_t ring_bytes, uint32_t agent_tgid, Sink sink);
+  // `hasher` (which must outlive the sensor) hashes each exec's executable.
+  ProcessSensor(uint32_t ring_bytes, uint32_t agent_tgid, ExeHasher& hasher, Sink sink);
   ~ProcessSensor();
   ProcessSensor(const ProcessSensor&) = delete;
   ProcessSensor& operator=(const ProcessSensor&) = delete;
@@ -43,6 +45,7 @@ class ProcessSensor {
 
   process_bpf* skel_ = nullptr;
   ring_buffer* ring_ = nullptr;
+  ExeHasher& hasher_;
   Sink sink_;
 };
 

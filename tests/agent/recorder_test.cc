@@ -11,8 +11,11 @@
 #include <chrono>
 #include <climits>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
+#include "journal/hash_chain.h"
 #include "journal/journal_reader.h"
 #include "tests/support/temp_dir.h"
 
@@ -114,6 +117,11 @@ const T* find_for_pid(const std::vector<Event>& events, uint32_t pid) {
   return nullptr;
 }
 
+std::string sha256_of(const std::string& path) {
+  const auto r = testing::run_command("sha256sum " + path);
+  return r.out.substr(0, 64);
+}
+
 std::string real(const std::string& path) {
   char buf[PATH_MAX];
   return ::realpath(path.c_str(), buf) ? buf : path;
@@ -153,6 +161,9 @@ TEST(Recorder, ExecForkAndExitOfAHelperAreRecordedExactly) {
   EXPECT_EQ(exec->euid, 0u);
   EXPECT_EQ(exec->gid, 0u);
   EXPECT_EQ(exec->start_boot_ns, fork->start_boot_ns);
+  EXPECT_EQ(exec->exe_hash_status, HashStatus::Ok);
+  EXPECT_EQ(to_hex({reinterpret_cast<const uint8_t*>(exec->exe_sha256.data()), exec->exe_sha256.size()}),
+            sha256_of(real("/bin/sh")));
 
   const ProcessExit* exit = find_for_pid<ProcessExit>(events, static_cast<uint32_t>(pid));
   ASSERT_NE(exit, nullptr);
@@ -176,6 +187,25 @@ TEST(Recorder, ExecForkAndExitOfAHelperAreRecordedExactly) {
   }
   EXPECT_EQ(health, (std::vector<SensorAction>{SensorAction::AgentStart, SensorAction::SensorAttached,
                                                SensorAction::AgentStop}));
+
+  // The segment opens with a snapshot of the processes that existed, this
+  // test among them, exactly as procfs has it.
+  const ProcessSnapshot* self = find_for_pid<ProcessSnapshot>(events, static_cast<uint32_t>(::getpid()));
+  ASSERT_NE(self, nullptr);
+  EXPECT_EQ(self->ppid, static_cast<uint32_t>(::getppid()));
+  EXPECT_EQ(self->exe, real("/proc/self/exe"));
+  EXPECT_EQ(self->cwd, real("."));
+  const std::string cmdline = [] {
+    std::ifstream in("/proc/self/cmdline", std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  ASSERT_FALSE(self->argv.empty());
+  EXPECT_EQ(self->argv[0], cmdline.substr(0, cmdline.find('\0')));
+  EXPECT_EQ(self->uid, 0u);
+  EXPECT_EQ(self->exe_hash_status, HashStatus::Ok);
+  EXPECT_EQ(find_for_pid<ProcessSnapshot>(events, static_cast<uint32_t>(recorder.pid())), nullptr);
+  // The helper's exit joins its exec on the process key at tick precision too.
+  EXPECT_EQ(exit->start_boot_ns / 10'000'000, exec->start_boot_ns / 10'000'000);
   // Events are in journal order with wall-clock times around now.
   const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();
