@@ -214,6 +214,101 @@ TEST(Recorder, ExecForkAndExitOfAHelperAreRecordedExactly) {
   }
 }
 
+TEST(Recorder, SighupRotatesAndEachSegmentStartsWithASnapshot) {
+  if (const std::string why = skip_reason(); !why.empty()) GTEST_SKIP() << "SKIP: " << why;
+  TempDir dir;
+  RunningRecorder recorder(dir / "journal");
+  ASSERT_TRUE(recorder.attached()) << recorder.output();
+  ::kill(recorder.pid(), SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(recorder.stop(), 0);
+  ASSERT_EQ(JournalReader::list_segments(dir / "journal").size(), 2u);
+  std::vector<uint64_t> segments_with_self_snapshot;
+  uint64_t segment = 0;
+  JournalReader reader({dir / "journal"}, ReadOptions{}, [](const Damage& d) { ADD_FAILURE() << d.to_string(); });
+  reader.on_segment([&](const std::string&, const ScannedSegment& s) { segment = s.header.segment_index; });
+  ReadBlock block;
+  while (reader.next_block(&block)) {
+    for (const Event& e : block.events) {
+      const auto* p = std::get_if<ProcessSnapshot>(&e.body);
+      if (p && p->pid == static_cast<uint32_t>(::getpid())) segments_with_self_snapshot.push_back(segment);
+    }
+  }
+  EXPECT_EQ(segments_with_self_snapshot, (std::vector<uint64_t>{1, 2}));
+}
+
+TEST(Recorder, SigkillLosesAtMostTheLastSecondAndTheJournalVerifies) {
+  if (const std::string why = skip_reason(); !why.empty()) GTEST_SKIP() << "SKIP: " << why;
+  TempDir dir;
+  pid_t helper = 0;
+  {
+    RunningRecorder recorder(dir / "journal");
+    ASSERT_TRUE(recorder.attached()) << recorder.output();
+    helper = run_child("/", {"/bin/true", "before-the-kill"}).first;
+    // The block age bound is 1 s: after 1.5 s the helper's events are on disk.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ::kill(recorder.pid(), SIGKILL);
+    EXPECT_EQ(recorder.stop(), 128 + SIGKILL);
+  }
+  const auto v = testing::run_command(std::string(ZAGENT_BINARY) + " verify " + dir / "journal");
+  EXPECT_EQ(v.status, 0) << v.out;
+  const std::vector<Event> events = read_journal(dir / "journal");
+  const ProcessExec* exec = find_for_pid<ProcessExec>(events, static_cast<uint32_t>(helper));
+  ASSERT_NE(exec, nullptr);
+  EXPECT_EQ(exec->argv, (std::vector<std::string>{"/bin/true", "before-the-kill"}));
+  ASSERT_NE(find_for_pid<ProcessExit>(events, static_cast<uint32_t>(helper)), nullptr);
+
+  // The next run recovers: a new segment that says so.
+  {
+    RunningRecorder again(dir / "journal");
+    ASSERT_TRUE(again.attached()) << again.output();
+    EXPECT_EQ(again.stop(), 0);
+  }
+  bool recovered = false;
+  for (const Event& e : read_journal(dir / "journal")) {
+    const auto* s = std::get_if<SensorEvent>(&e.body);
+    recovered |= s && s->action == SensorAction::JournalRecovered;
+  }
+  EXPECT_TRUE(recovered);
+}
+
+TEST(Recorder, LostEventsAreCountedWhenTheRingBufferOverflows) {
+  if (const std::string why = skip_reason(); !why.empty()) GTEST_SKIP() << "SKIP: " << why;
+  TempDir dir;
+  constexpr int kExecs = 300;
+  RunningRecorder recorder(dir / "journal", "--ring-kib 64");  // room for about 25 records
+  ASSERT_TRUE(recorder.attached()) << recorder.output();
+  // The recorder is stopped while the storm runs, so the ring buffer fills
+  // for certain; then it drains what fit and reports the rest lost.
+  ::kill(recorder.pid(), SIGSTOP);
+  const auto storm = testing::run_command("for i in $(seq " + std::to_string(kExecs) +
+                                          "); do /bin/true zagent-storm; done");
+  ::kill(recorder.pid(), SIGCONT);
+  ASSERT_EQ(storm.status, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the next drop report
+  EXPECT_EQ(recorder.stop(), 0);
+
+  uint64_t recorded = 0, lost = 0;
+  for (const Event& e : read_journal(dir / "journal")) {
+    if (const auto* x = std::get_if<ProcessExec>(&e.body); x && x->argv.size() == 2 && x->argv[1] == "zagent-storm") {
+      ++recorded;
+    }
+    if (const auto* s = std::get_if<SensorEvent>(&e.body); s && s->action == SensorAction::EventsLost) {
+      for (const Counter& c : s->counters) {
+        if (c.name == "process_exec") lost += c.value;
+      }
+    }
+  }
+  // Tolerance: the lost count may include execs of other processes on the
+  // host during the storm, so recorded + lost may exceed the storm, never
+  // fall short of it.
+  EXPECT_GT(lost, 0u);
+  EXPECT_LE(recorded, static_cast<uint64_t>(kExecs));
+  EXPECT_GE(recorded + lost, static_cast<uint64_t>(kExecs));
+  std::printf("storm of %d execs: %llu recorded, %llu counted lost\n", kExecs, static_cast<unsigned long long>(recorded),
+              static_cast<unsigned long long>(lost));
+}
+
 TEST(Recorder, RefusesWithoutPrivilegesNamingWhatIsMissing) {
   if (::geteuid() != 0) GTEST_SKIP() << "SKIP: needs root to drop privileges";
   TempDir dir;
