@@ -7,6 +7,7 @@
 
 #include "agent/cli/commands.h"
 #include "agent/cli/journal_options.h"
+#include "agent/recorder/config.h"
 #include "agent/recorder/recorder.h"
 #include "journal/error.h"
 
@@ -21,9 +22,10 @@ void on_stop(int) { g_stop = true; }
 void on_rotate(int) { g_rotate = true; }
 
 struct RunArgs {
-  std::string journal = "/var/lib/zagent/journal";
+  std::string config;
+  std::string journal;
   double duration = 0;
-  uint32_t ring_kib = 8192;
+  uint32_t ring_kib = 0;
 };
 
 int run_record(const RunArgs& args) {
@@ -38,10 +40,13 @@ int run_record(const RunArgs& args) {
   sigaction(SIGHUP, &sa, nullptr);
 
   RecorderOptions o;
-  o.journal.dir = args.journal;
+  o.journal.dir = "/var/lib/zagent/journal";
+  if (!args.config.empty()) load_config(args.config, &o);
+  // Flags win over the file.
+  if (!args.journal.empty()) o.journal.dir = args.journal;
+  if (args.ring_kib) o.ring_bytes = args.ring_kib * 1024;
   o.journal.host = HostIdentity::local();
   o.journal.agent_version = ZAGENT_VERSION;
-  o.ring_bytes = args.ring_kib * 1024;
   o.duration_ns = static_cast<int64_t>(args.duration * 1e9);
   const bool tty = ::isatty(STDERR_FILENO);
   int ticks = 0;
@@ -53,7 +58,7 @@ int run_record(const RunArgs& args) {
       std::fprintf(stderr, "zagent: %s\n", line.c_str());
     }
   };
-  o.started = [&args] { std::fprintf(stderr, "zagent: recording to %s\n", args.journal.c_str()); };
+  o.started = [&o] { std::fprintf(stderr, "zagent: recording to %s\n", o.journal.dir.c_str()); };
   Recorder recorder(o);
   recorder.run(g_stop, g_rotate);
   if (tty) std::fprintf(stderr, "\n");
@@ -66,10 +71,10 @@ int run_record(const RunArgs& args) {
 void add_run_command(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand("run", "Record host activity into the journal (foreground)");
-  cmd->add_option("--journal", args->journal, "Journal directory")->capture_default_str();
+  cmd->add_option("-c,--config", args->config, "TOML configuration file (see docs/recording.md)");
+  cmd->add_option("--journal", args->journal, "Journal directory (default /var/lib/zagent/journal)");
   cmd->add_option("--duration", args->duration, "Stop after this many seconds (0: run until SIGINT/SIGTERM)");
-  cmd->add_option("--ring-kib", args->ring_kib, "Ring buffer size per sensor in KiB (a power of two)")
-      ->capture_default_str()
+  cmd->add_option("--ring-kib", args->ring_kib, "Ring buffer size per sensor in KiB, a power of two (default 8192)")
       ->check(CLI::Range(64u, 1u << 20));
   cmd->callback([args, exit_code] { *exit_code = run_record(*args); });
 }

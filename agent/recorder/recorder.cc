@@ -52,7 +52,7 @@ Recorder::Recorder(RecorderOptions options) : options_(std::move(options)) {}
 
 void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   BootClock clock;
-  ExeHasher hasher;
+  ExeHasher hasher(options_.exe_hash_max_bytes);
   // Every segment starts with the processes that already exist.
   JournalWriter* journal = nullptr;
   const auto snapshot = [&] {

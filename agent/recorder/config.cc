@@ -1,0 +1,119 @@
+#include "agent/recorder/config.h"
+
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <set>
+
+#include "journal/error.h"
+
+namespace zagent {
+
+namespace {
+
+class ConfigReader {
+ public:
+  ConfigReader(const std::string& path, const toml::table& root) : path_(path), root_(root) {}
+
+  // Every key of every table must be one the reader asked for.
+  void check_unknown() const {
+    for (const auto& [section, node] : root_) {
+      const std::string name(section.str());
+      const toml::table* t = node.as_table();
+      if (!t || !known_sections_.count(name)) fail(node, "unknown section or key '" + name + "'");
+      for (const auto& [key, value] : *t) {
+        if (!known_.count(name + "." + std::string(key.str()))) {
+          fail(value, "unknown key '" + name + "." + std::string(key.str()) + "'");
+        }
+      }
+    }
+  }
+
+  template <typename T>
+  void integer(const char* section, const char* key, T* out, int64_t min, int64_t max) {
+    const toml::node* n = find(section, key);
+    if (!n) return;
+    const auto v = n->value<int64_t>();
+    if (!v || !n->is_integer()) fail(*n, std::string(section) + "." + key + " must be an integer");
+    if (*v < min || *v > max) {
+      fail(*n, std::string(section) + "." + key + " must be between " + std::to_string(min) + " and " +
+                   std::to_string(max));
+    }
+    *out = static_cast<T>(*v);
+  }
+
+  void seconds(const char* section, const char* key, int64_t* out_ns) {
+    const toml::node* n = find(section, key);
+    if (!n) return;
+    const auto v = n->value<double>();  // integers convert too
+    if (!v || !(n->is_number()) || *v < 0 || *v > 1e9) {
+      fail(*n, std::string(section) + "." + key + " must be a number of seconds >= 0");
+    }
+    *out_ns = static_cast<int64_t>(std::llround(*v * 1e9));
+  }
+
+  void string(const char* section, const char* key, std::string* out) {
+    const toml::node* n = find(section, key);
+    if (!n) return;
+    if (!n->is_string()) fail(*n, std::string(section) + "." + key + " must be a string");
+    *out = *n->value<std::string>();
+  }
+
+  [[noreturn]] void fail(const toml::node& n, const std::string& why) const {
+    throw Error(path_ + ":" + std::to_string(n.source().begin.line) + ": " + why);
+  }
+
+ private:
+  const toml::node* find(const char* section, const char* key) {
+    known_sections_.insert(section);
+    known_.insert(std::string(section) + "." + key);
+    return root_.at_path(std::string(section) + "." + key).node();
+  }
+
+  std::string path_;
+  const toml::table& root_;
+  std::set<std::string> known_sections_;
+  std::set<std::string> known_;
+};
+
+}  // namespace
+
+void load_config(const std::string& path, RecorderOptions* o) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw Error(path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+  }
+  ConfigReader r(path, root);
+  WriterOptions& j = o->journal;
+  r.string("journal", "dir", &j.dir);
+  r.integer("journal", "block_bytes", &j.block_bytes, 1024, 64ll << 20);
+  r.integer("journal", "block_events", &j.block_events, 1, 1 << 20);
+  r.seconds("journal", "block_age_seconds", &j.block_age_ns);
+  std::string fsync;
+  r.string("journal", "fsync", &fsync);
+  if (fsync == "every_block") {
+    j.fsync = FsyncPolicy::EveryBlock;
+  } else if (fsync == "interval") {
+    j.fsync = FsyncPolicy::Interval;
+  } else if (fsync == "never") {
+    j.fsync = FsyncPolicy::Never;
+  } else if (!fsync.empty()) {
+    r.fail(*root.at_path("journal.fsync").node(), "journal.fsync must be \"every_block\", \"interval\" or \"never\"");
+  }
+  r.seconds("journal", "fsync_interval_seconds", &j.fsync_interval_ns);
+  r.integer("journal", "rotate_bytes", &j.rotate_bytes, 4096, INT64_MAX);
+  r.seconds("journal", "rotate_age_seconds", &j.rotate_age_ns);
+  r.integer("journal", "retain_bytes", &j.retain_bytes, 0, INT64_MAX);
+  r.seconds("journal", "retain_age_seconds", &j.retain_age_ns);
+  r.integer("journal", "zstd_level", &j.zstd_level, 1, 19);
+  uint32_t ring_kib = o->ring_bytes / 1024;
+  r.integer("sensors", "ring_kib", &ring_kib, 64, 1 << 20);
+  if (ring_kib & (ring_kib - 1)) r.fail(*root.at_path("sensors.ring_kib").node(), "sensors.ring_kib must be a power of two");
+  o->ring_bytes = ring_kib * 1024;
+  r.integer("sensors", "exe_hash_max_bytes", &o->exe_hash_max_bytes, 0, INT64_MAX);
+  r.check_unknown();
+}
+
+}  // namespace zagent

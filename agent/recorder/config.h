@@ -1,0 +1,33 @@
+// The recorder's configuration: a TOML file (all keys optional; defaults that
+// work with no file), then command-line flags on top. An unknown key or a
+// value of the wrong type is an error naming the file, line and key, not a
+// silent default.
+//
+//   [journal]
+//   dir = "/var/lib/zagent/journal"
+//   block_bytes = 524288          # flush a block at about this many bytes...
+//   block_events = 8192           # ...or this many events...
+//   block_age_seconds = 1.0       # ...or when its first event is this old
+//   fsync = "interval"            # "every_block", "interval" or "never"
+//   fsync_interval_seconds = 1.0
+//   rotate_bytes = 67108864
+//   rotate_age_seconds = 3600
+//   retain_bytes = 1073741824     # 0: no limit
+//   retain_age_seconds = 604800   # 0: no limit
+//   zstd_level = 3
+//
+//   [sensors]
+//   ring_kib = 8192               # per sensor, a power of two
+//   exe_hash_max_bytes = 67108864 # larger executables are recorded as too_large
+#pragma once
+
+#include <string>
+
+#include "agent/recorder/recorder.h"
+
+namespace zagent {
+
+// Reads `path` into `options` (which holds the defaults). Throws Error.
+void load_config(const std::string& path, RecorderOptions* options);
+
+}  // namespace zagent
