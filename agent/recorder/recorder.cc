@@ -12,6 +12,7 @@
 #include "agent/sensors/exe_hasher.h"
 #include "agent/sensors/process_sensor.h"
 #include "agent/sensors/process_snapshot.h"
+#include "agent/sensors/socket_sensor.h"
 
 namespace zagent {
 
@@ -82,28 +83,40 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
                         });
   sensor_event(SensorAction::SensorAttached, "process",
                "eBPF tp_btf/sched_process_exec, sched_process_fork, sched_process_exit", {});
+  SocketSensor sockets(options_.ring_bytes, static_cast<uint32_t>(::getpid()),
+                       [&](uint64_t boot_ns, EventBody body) {
+                         ++stats_.events[body.index()];
+                         writer.append(clock.to_wall(boot_ns), std::move(body));
+                       });
+  sensor_event(SensorAction::SensorAttached, "socket",
+               "eBPF tp_btf/inet_sock_set_state, raw_tp/sys_exit (accept)", {});
   // After attaching, so that no process falls between the snapshot and the
   // sensor (one that shows in both is harmless).
   snapshot();
   if (options_.started) options_.started();
 
   ProcessSensor::Drops reported;
+  uint64_t reported_socket = 0;
   const auto report_drops = [&] {
     const ProcessSensor::Drops now = process.drops();
+    const uint64_t socket_now = sockets.drops();
     std::vector<Counter> lost;
+    if (socket_now > reported_socket) lost.push_back({"socket", socket_now - reported_socket});
+    reported_socket = socket_now;
     if (now.exec > reported.exec) lost.push_back({"process_exec", now.exec - reported.exec});
     if (now.fork > reported.fork) lost.push_back({"process_fork", now.fork - reported.fork});
     if (now.exit > reported.exit) lost.push_back({"process_exit", now.exit - reported.exit});
     if (lost.empty()) return;
     for (const Counter& c : lost) stats_.lost += c.value;
     reported = now;
-    sensor_event(SensorAction::EventsLost, "process", "ring buffer full", std::move(lost));
+    sensor_event(SensorAction::EventsLost, "agent", "ring buffer full", std::move(lost));
   };
 
   const int64_t start = BootClock::wall_now();
   int64_t next_tick = start + kSecond;
   while (!stop.load()) {
     process.poll(kPollMs);
+    sockets.drain();
     writer.poll();
     if (rotate.exchange(false)) writer.rotate();
     const int64_t now = BootClock::wall_now();
@@ -118,9 +131,10 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
         const WriterStats& w = writer.stats();
         char line[256];
         std::snprintf(line, sizeof line,
-                      "exec %" PRIu64 "  fork %" PRIu64 "  exit %" PRIu64 "  lost %" PRIu64
+                      "exec %" PRIu64 "  fork %" PRIu64 "  exit %" PRIu64 "  socket %" PRIu64 "  lost %" PRIu64
                       "  journal %" PRIu64 " events, %" PRIu64 " bytes, %" PRIu64 " segment(s)",
-                      stats_.events[0], stats_.events[1], stats_.events[2], stats_.lost,
+                      stats_.events[0], stats_.events[1], stats_.events[2],
+                      stats_.events[static_cast<size_t>(EventType::SocketEvent)], stats_.lost,
                       w.events_written + writer.pending().size(), w.bytes_written, w.segments_written);
         options_.status(line);
       }
@@ -129,6 +143,7 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   }
   // What the kernel already handed over is recorded before the journal closes.
   process.drain();
+  sockets.drain();
   report_drops();
   sensor_event(SensorAction::AgentStop, "agent", "stopped", {});
   writer.close();

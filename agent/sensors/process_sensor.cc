@@ -7,6 +7,8 @@
 #include <cstring>
 #include <vector>
 
+#include "agent/sensors/percpu_sum.h"
+#include "agent/sensors/proc_link.h"
 #include "journal/error.h"
 #include "process.h"
 #include "process.skel.h"
@@ -14,14 +16,6 @@
 namespace zagent {
 
 namespace {
-
-std::string proc_link(uint32_t pid, const char* name) {
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/%u/%s", pid, name);
-  char target[4096];
-  const ssize_t n = ::readlink(path, target, sizeof target);
-  return n > 0 ? std::string(target, static_cast<size_t>(n)) : std::string();
-}
 
 std::string bounded(const char* s, size_t max) { return std::string(s, strnlen(s, max)); }
 
@@ -126,19 +120,8 @@ void ProcessSensor::poll(int timeout_ms) {
 void ProcessSensor::drain() { ring_buffer__consume(ring_); }
 
 ProcessSensor::Drops ProcessSensor::drops() const {
-  Drops d;
-  const int ncpus = libbpf_num_possible_cpus();
-  if (ncpus <= 0) return d;
-  std::vector<uint64_t> values(static_cast<size_t>(ncpus));
-  uint64_t* totals[] = {&d.exec, &d.fork, &d.exit};
-  for (uint32_t key = 0; key < ZAGENT_DROP_COUNT; ++key) {
-    if (bpf_map__lookup_elem(skel_->maps.drops, &key, sizeof key, values.data(),
-                             values.size() * sizeof(uint64_t), 0) != 0) {
-      continue;
-    }
-    for (uint64_t v : values) *totals[key] += v;
-  }
-  return d;
+  return Drops{percpu_sum(skel_->maps.drops, ZAGENT_DROP_EXEC), percpu_sum(skel_->maps.drops, ZAGENT_DROP_FORK),
+               percpu_sum(skel_->maps.drops, ZAGENT_DROP_EXIT)};
 }
 
 }  // namespace zagent

@@ -1,5 +1,7 @@
 #include "agent/sensors/process_snapshot.h"
 
+#include "agent/sensors/proc_link.h"
+
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,12 +19,6 @@ namespace {
 std::string read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-std::string link(const std::string& path) {
-  char buf[4096];
-  const ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
 // Fields of /proc/PID/status such as "Uid:\t0\t0\t0\t0".
@@ -75,8 +71,8 @@ bool read_process(uint32_t pid, ExeHasher& hasher, ProcessSnapshot* p) {
     }
   }
   if (start < cmdline.size()) p->argv.push_back(cmdline.substr(start));
-  p->exe = link(dir + "/exe");
-  p->cwd = link(dir + "/cwd");
+  p->exe = proc_link(pid, "exe");
+  p->cwd = proc_link(pid, "cwd");
   if (!p->exe.empty()) hasher.hash(dir + "/exe", &p->exe_sha256, &p->exe_hash_status);
   return true;
 }

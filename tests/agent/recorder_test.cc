@@ -4,6 +4,9 @@
 // those are missing the tests say SKIP.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -186,7 +189,7 @@ TEST(Recorder, ExecForkAndExitOfAHelperAreRecordedExactly) {
     if (const auto* s = std::get_if<SensorEvent>(&e.body)) health.push_back(s->action);
   }
   EXPECT_EQ(health, (std::vector<SensorAction>{SensorAction::AgentStart, SensorAction::SensorAttached,
-                                               SensorAction::AgentStop}));
+                                               SensorAction::SensorAttached, SensorAction::AgentStop}));
 
   // The segment opens with a snapshot of the processes that existed, this
   // test among them, exactly as procfs has it.
@@ -307,6 +310,113 @@ TEST(Recorder, LostEventsAreCountedWhenTheRingBufferOverflows) {
   EXPECT_GE(recorded + lost, static_cast<uint64_t>(kExecs));
   std::printf("storm of %d execs: %llu recorded, %llu counted lost\n", kExecs, static_cast<unsigned long long>(recorded),
               static_cast<unsigned long long>(lost));
+}
+
+// A TCP exchange with known ports and byte counts, between two sockets of
+// this process, over 127.0.0.1 or ::1.
+struct Exchange {
+  uint16_t client_port = 0;
+};
+
+Exchange tcp_exchange(int family, uint16_t server_port, size_t client_bytes, size_t server_bytes) {
+  Exchange x;
+  const int srv = ::socket(family, SOCK_STREAM, 0);
+  const int one = 1;
+  ::setsockopt(srv, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_storage ss{};
+  socklen_t len;
+  if (family == AF_INET) {
+    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+    a->sin_family = AF_INET;
+    a->sin_port = htons(server_port);
+    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    len = sizeof(sockaddr_in);
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(server_port);
+    a->sin6_addr = in6addr_loopback;
+    len = sizeof(sockaddr_in6);
+  }
+  EXPECT_EQ(::bind(srv, reinterpret_cast<sockaddr*>(&ss), len), 0);
+  EXPECT_EQ(::listen(srv, 4), 0);
+  const int cli = ::socket(family, SOCK_STREAM, 0);
+  EXPECT_EQ(::connect(cli, reinterpret_cast<sockaddr*>(&ss), len), 0);
+  const int acc = ::accept(srv, nullptr, nullptr);
+  EXPECT_GE(acc, 0);
+  sockaddr_storage local{};
+  socklen_t local_len = sizeof local;
+  ::getsockname(cli, reinterpret_cast<sockaddr*>(&local), &local_len);
+  x.client_port = ntohs(family == AF_INET ? reinterpret_cast<sockaddr_in*>(&local)->sin_port
+                                          : reinterpret_cast<sockaddr_in6*>(&local)->sin6_port);
+  const std::string out(client_bytes, 'c'), back(server_bytes, 's');
+  std::string buf(std::max(client_bytes, server_bytes), '\0');
+  EXPECT_EQ(::send(cli, out.data(), out.size(), 0), static_cast<ssize_t>(out.size()));
+  EXPECT_EQ(::recv(acc, buf.data(), client_bytes, MSG_WAITALL), static_cast<ssize_t>(client_bytes));
+  EXPECT_EQ(::send(acc, back.data(), back.size(), 0), static_cast<ssize_t>(back.size()));
+  EXPECT_EQ(::recv(cli, buf.data(), server_bytes, MSG_WAITALL), static_cast<ssize_t>(server_bytes));
+  ::close(cli);
+  ::close(acc);
+  ::close(srv);
+  return x;
+}
+
+const SocketEvent* find_socket(const std::vector<Event>& events, SocketAction action, uint16_t local_port,
+                               uint16_t remote_port) {
+  for (const Event& e : events) {
+    const auto* s = std::get_if<SocketEvent>(&e.body);
+    if (s && s->action == action && s->local_port == local_port && s->remote_port == remote_port) return s;
+  }
+  return nullptr;
+}
+
+TEST(Recorder, TcpConnectAcceptListenAndCloseWithBytesOverIpv4AndIpv6) {
+  if (const std::string why = skip_reason(); !why.empty()) GTEST_SKIP() << "SKIP: " << why;
+  TempDir dir;
+  RunningRecorder recorder(dir / "journal");
+  ASSERT_TRUE(recorder.attached()) << recorder.output();
+  const Exchange v4 = tcp_exchange(AF_INET, 47011, 1000, 300);
+  const Exchange v6 = tcp_exchange(AF_INET6, 47012, 4321, 17);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the closes run after close() returns
+  EXPECT_EQ(recorder.stop(), 0);
+  const std::vector<Event> events = read_journal(dir / "journal");
+  const uint32_t self = static_cast<uint32_t>(::getpid());
+
+  struct Case {
+    const char* name;
+    Exchange x;
+    uint16_t server_port;
+    IpAddress loopback;
+    uint64_t client_bytes, server_bytes;
+  };
+  const IpAddress v6_loopback = IpAddress::v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+  for (const Case& c : {Case{"ipv4", v4, 47011, IpAddress::v4(0x7f000001), 1000, 300},
+                        Case{"ipv6", v6, 47012, v6_loopback, 4321, 17}}) {
+    SCOPED_TRACE(c.name);
+    const SocketEvent* listen = find_socket(events, SocketAction::Listen, c.server_port, 0);
+    const SocketEvent* connect = find_socket(events, SocketAction::Connect, c.x.client_port, c.server_port);
+    const SocketEvent* accept = find_socket(events, SocketAction::Accept, c.server_port, c.x.client_port);
+    const SocketEvent* client_close = find_socket(events, SocketAction::Close, c.x.client_port, c.server_port);
+    const SocketEvent* server_close = find_socket(events, SocketAction::Close, c.server_port, c.x.client_port);
+    ASSERT_NE(listen, nullptr);
+    ASSERT_NE(connect, nullptr);
+    ASSERT_NE(accept, nullptr);
+    ASSERT_NE(client_close, nullptr);
+    ASSERT_NE(server_close, nullptr);
+    for (const SocketEvent* s : {listen, connect, accept, client_close, server_close}) {
+      EXPECT_EQ(s->pid, self);
+      EXPECT_EQ(s->uid, 0u);
+      EXPECT_EQ(s->protocol, Protocol::Tcp);
+      EXPECT_EQ(s->exe, real("/proc/self/exe"));
+      EXPECT_EQ(s->local_addr, c.loopback);
+    }
+    EXPECT_EQ(connect->remote_addr, c.loopback);
+    EXPECT_EQ(accept->remote_addr, c.loopback);
+    EXPECT_EQ(client_close->bytes_sent, c.client_bytes);
+    EXPECT_EQ(client_close->bytes_received, c.server_bytes);
+    EXPECT_EQ(server_close->bytes_sent, c.server_bytes);
+    EXPECT_EQ(server_close->bytes_received, c.client_bytes);
+  }
 }
 
 TEST(Recorder, RefusesWithoutPrivilegesNamingWhatIsMissing) {
