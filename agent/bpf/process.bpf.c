@@ -49,6 +49,73 @@ static __always_inline void fill_task(struct zagent_proc_event* e, struct task_s
   BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
 }
 
+// Path walks write into this scratch buffer (one per CPU), then the result
+// is copied into the event.
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, char[ZAGENT_PATH_BUF]);
+} scratch SEC(".maps");
+
+// One step of a path walk, run by bpf_loop so that the verifier checks it
+// once rather than once per step. Kernel pointers are kept as plain
+// addresses and read with probe reads.
+struct path_walk {
+  __u64 dentry;
+  __u64 vfsmnt;
+  __u64 mnt;
+  __u32 size;
+};
+
+static long path_step(__u32 index, void* data) {
+  struct path_walk* w = data;
+  __u32 zero = 0;
+  char* buf = bpf_map_lookup_elem(&scratch, &zero);
+  if (!buf) return 1;
+  // Copied to locals first: CO-RE relocations must not reach into path_walk,
+  // which the kernel's BTF does not know.
+  struct dentry* dentry = (struct dentry*)w->dentry;
+  struct vfsmount* vfsmnt = (struct vfsmount*)w->vfsmnt;
+  struct mount* mnt = (struct mount*)w->mnt;
+  struct dentry* parent = BPF_CORE_READ(dentry, d_parent);
+  if (dentry == BPF_CORE_READ(vfsmnt, mnt_root) || dentry == parent) {
+    struct mount* up = BPF_CORE_READ(mnt, mnt_parent);
+    if (!up || up == mnt) return 1;  // the root of everything
+    w->dentry = (__u64)BPF_CORE_READ(mnt, mnt_mountpoint);
+    w->mnt = (__u64)up;
+    w->vfsmnt = (__u64)&up->mnt;
+    return 0;
+  }
+  const unsigned char* name = BPF_CORE_READ(dentry, d_name.name);
+  long n = bpf_probe_read_kernel_str(buf + (w->size & (ZAGENT_PATH_LIMIT - 1)), ZAGENT_PATH_LIMIT, name);
+  if (n <= 0) return 1;
+  w->size += n;
+  if (w->size >= ZAGENT_PATH_LIMIT) return 1;
+  w->dentry = (__u64)parent;
+  return 0;
+}
+
+// Walks a path from its dentry up to the root, crossing mount points, into
+// `out` (components last first, see process.h); returns the bytes used.
+// Paths past the limit come out cut at the top; user space marks them.
+static __always_inline unsigned int read_path(char* out, const struct path* path) {
+  struct vfsmount* vfsmnt = BPF_CORE_READ(path, mnt);
+  struct path_walk w = {
+      .dentry = (__u64)BPF_CORE_READ(path, dentry),
+      .vfsmnt = (__u64)vfsmnt,
+      .mnt = (__u64)container_of(vfsmnt, struct mount, mnt),
+      .size = 0,
+  };
+  bpf_loop(64, path_step, &w, 0);
+  __u32 zero = 0;
+  const char* buf = bpf_map_lookup_elem(&scratch, &zero);
+  unsigned int size = w.size < ZAGENT_PATH_LIMIT ? w.size : ZAGENT_PATH_LIMIT;
+  if (!buf || size == 0) return 0;
+  bpf_probe_read_kernel(out, size & (ZAGENT_PATH_BUF - 1), buf);
+  return size;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_exec, struct task_struct* task, pid_t old_pid, struct linux_binprm* bprm) {
   if (BPF_CORE_READ(task, tgid) == agent_tgid) return 0;
@@ -62,7 +129,11 @@ int BPF_PROG(handle_exec, struct task_struct* task, pid_t old_pid, struct linux_
   e->cgroup_id = bpf_get_current_cgroup_id();
   e->exit_code = 0;
   e->exit_signal = 0;
-  bpf_probe_read_kernel_str(&e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
+  // Read here, not from /proc later: short-lived processes are gone by then.
+  struct path exe_path = BPF_CORE_READ(bprm, file, f_path);
+  e->exe_size = read_path(e->exe, &exe_path);
+  struct path cwd_path = BPF_CORE_READ(task, fs, pwd);
+  e->cwd_size = read_path(e->cwd, &cwd_path);
 
   // argv lies in the new process's memory, between arg_start and arg_end.
   unsigned long start = BPF_CORE_READ(task, mm, arg_start);
@@ -95,7 +166,8 @@ int BPF_PROG(handle_fork, struct task_struct* parent, struct task_struct* child)
   e->exit_signal = 0;
   e->argv_size = 0;
   e->argv_truncated = 0;
-  e->filename[0] = 0;
+  e->exe_size = 0;
+  e->cwd_size = 0;
   bpf_ringbuf_submit(e, 0);
   return 0;
 }
@@ -118,7 +190,8 @@ int BPF_PROG(handle_exit, struct task_struct* task) {
   e->exit_signal = code & 0x7f;
   e->argv_size = 0;
   e->argv_truncated = 0;
-  e->filename[0] = 0;
+  e->exe_size = 0;
+  e->cwd_size = 0;
   bpf_ringbuf_submit(e, 0);
   return 0;
 }

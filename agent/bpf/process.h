@@ -5,7 +5,11 @@
 #define ZAGENT_BPF_PROCESS_H
 
 #define ZAGENT_COMM_LEN 16
-#define ZAGENT_PATH_LEN 256
+/* A path as the kernel walks it: its components from the last to the first,
+ * each NUL-terminated ("sh\0bin\0usr\0" is /usr/bin/sh). The buffer is
+ * twice the walk's limit so that the verifier can bound every write. */
+#define ZAGENT_PATH_LIMIT 512
+#define ZAGENT_PATH_BUF (2 * ZAGENT_PATH_LIMIT)
 #define ZAGENT_ARGV_LEN 2048
 
 enum zagent_proc_kind {
@@ -36,13 +40,16 @@ struct zagent_proc_event {
   int exit_signal;
   unsigned int argv_size;       /* bytes of argv used, NUL-separated */
   unsigned int argv_truncated;
+  unsigned int exe_size;        /* bytes of exe used; 0: unknown */
+  unsigned int cwd_size;
   unsigned int pad;
   unsigned long long boot_ns;   /* when it happened, CLOCK_BOOTTIME */
   unsigned long long start_boot_ns;
   unsigned long long parent_start_boot_ns;
   unsigned long long cgroup_id;
   char comm[ZAGENT_COMM_LEN];
-  char filename[ZAGENT_PATH_LEN];
+  char exe[ZAGENT_PATH_BUF];
+  char cwd[ZAGENT_PATH_BUF];
   char argv[ZAGENT_ARGV_LEN];
 };
 

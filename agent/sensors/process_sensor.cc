@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "agent/sensors/percpu_sum.h"
-#include "agent/sensors/proc_link.h"
 #include "journal/error.h"
 #include "process.h"
 #include "process.skel.h"
@@ -18,6 +17,25 @@ namespace zagent {
 namespace {
 
 std::string bounded(const char* s, size_t max) { return std::string(s, strnlen(s, max)); }
+
+// A path the kernel walked (see process.h): components last first.
+std::string kernel_path(const char* data, unsigned size) {
+  if (size == 0) return {};
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (size_t i = 0; i < size; ++i) {
+    if (data[i] == '\0') {
+      parts.emplace_back(data + start, i - start);
+      start = i + 1;
+    }
+  }
+  std::string path = size >= ZAGENT_PATH_LIMIT ? "..." : "";
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+    path += '/';
+    path += *it;
+  }
+  return path.empty() ? "/" : path;
+}
 
 std::vector<std::string> split_argv(const char* data, size_t size) {
   std::vector<std::string> argv;
@@ -44,13 +62,12 @@ ProcessExec to_exec(const zagent_proc_event& r) {
   e.egid = r.egid;
   e.login_uid = r.login_uid;
   e.session_id = r.session_id;
-  // The path as execve was given it; /proc has the resolved one while the
-  // process lives.
-  e.exe = proc_link(r.pid, "exe");
-  if (e.exe.empty()) e.exe = bounded(r.filename, sizeof r.filename);
+  // Both walked in the kernel at the exec: /proc would race with processes
+  // that exit at once.
+  e.exe = kernel_path(r.exe, r.exe_size);
   e.argv = split_argv(r.argv, r.argv_size);
   e.argv_truncated = r.argv_truncated != 0;
-  e.cwd = proc_link(r.pid, "cwd");
+  e.cwd = kernel_path(r.cwd, r.cwd_size);
   e.comm = bounded(r.comm, sizeof r.comm);
   e.cgroup_id = r.cgroup_id;
   return e;
@@ -93,7 +110,12 @@ int ProcessSensor::on_record(void* self, void* data, size_t size) {
   switch (r.kind) {
     case ZAGENT_PROC_EXEC: {
       ProcessExec e = to_exec(r);
+      // /proc/PID/exe reaches the very file even if it was replaced since;
+      // when the process is already gone, the path must do.
       sensor->hasher_.hash("/proc/" + std::to_string(r.pid) + "/exe", &e.exe_sha256, &e.exe_hash_status);
+      if (e.exe_hash_status == HashStatus::Missing && !e.exe.empty()) {
+        sensor->hasher_.hash(e.exe, &e.exe_sha256, &e.exe_hash_status);
+      }
       sensor->sink_(r.boot_ns, std::move(e));
       break;
     }
