@@ -48,7 +48,9 @@ fuzz: deps
 	./scripts/run-fuzz $(BUILD_FUZZ)/tests/fuzz/journal_reader_fuzz $(FUZZ_SECONDS)
 
 bench: build
+	./scripts/install-deps --bench
 	$(BUILD)/bench/journal_bench
+	./bench/overhead $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

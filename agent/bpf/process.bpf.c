@@ -8,6 +8,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "process.h"
+#include "ring_wakeup.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -145,7 +146,7 @@ int BPF_PROG(handle_exec, struct task_struct* task, pid_t old_pid, struct linux_
   size &= ZAGENT_ARGV_LEN - 1;
   e->argv_size = 0;
   if (size > 0 && bpf_probe_read_user(&e->argv, size, (void*)start) == 0) e->argv_size = size;
-  bpf_ringbuf_submit(e, 0);
+  bpf_ringbuf_submit(e, ring_wakeup_flags(&events));
   return 0;
 }
 
@@ -168,7 +169,7 @@ int BPF_PROG(handle_fork, struct task_struct* parent, struct task_struct* child)
   e->argv_truncated = 0;
   e->exe_size = 0;
   e->cwd_size = 0;
-  bpf_ringbuf_submit(e, 0);
+  bpf_ringbuf_submit(e, ring_wakeup_flags(&events));
   return 0;
 }
 
@@ -192,6 +193,6 @@ int BPF_PROG(handle_exit, struct task_struct* task) {
   e->argv_truncated = 0;
   e->exe_size = 0;
   e->cwd_size = 0;
-  bpf_ringbuf_submit(e, 0);
+  bpf_ringbuf_submit(e, ring_wakeup_flags(&events));
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "socket.h"
+#include "ring_wakeup.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -100,7 +101,7 @@ static __always_inline int emit(const struct sock* sk, __u32 action, const struc
     if ((BPF_CORE_READ(sk, sk_shutdown) & RCV_SHUTDOWN) && received > 0) received -= 1;
     e->bytes_received = received;
   }
-  bpf_ringbuf_submit(e, 0);
+  bpf_ringbuf_submit(e, ring_wakeup_flags(&events));
   return 0;
 }
 

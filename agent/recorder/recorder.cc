@@ -115,7 +115,10 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   const int64_t start = BootClock::wall_now();
   int64_t next_tick = start + kSecond;
   while (!stop.load()) {
+    // The sensors wake this loop only when their rings fill up; otherwise
+    // it drains them on this timer.
     process.poll(kPollMs);
+    process.drain();
     sockets.drain();
     writer.poll();
     if (rotate.exchange(false)) writer.rotate();

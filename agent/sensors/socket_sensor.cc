@@ -64,7 +64,7 @@ int SocketSensor::on_record(void* self, void* data, size_t size) {
   e.start_boot_ns = r.start_boot_ns;
   e.uid = r.uid;
   e.comm = std::string(r.comm, strnlen(r.comm, sizeof r.comm));
-  e.exe = proc_link(r.pid, "exe");
+  e.exe = sensor->exe_of(r.pid, r.start_boot_ns);
   e.local_addr = address(r.family, r.local_addr);
   e.local_port = r.local_port;
   e.remote_addr = address(r.family, r.remote_addr);
@@ -73,6 +73,15 @@ int SocketSensor::on_record(void* self, void* data, size_t size) {
   e.bytes_received = r.bytes_received;
   sensor->sink_(r.boot_ns, std::move(e));
   return 0;
+}
+
+const std::string& SocketSensor::exe_of(uint32_t pid, uint64_t start_boot_ns) {
+  auto it = exe_cache_.find(pid);
+  if (it != exe_cache_.end() && it->second.first == start_boot_ns) return it->second.second;
+  if (exe_cache_.size() >= 4096) exe_cache_.clear();
+  auto& slot = exe_cache_[pid];
+  slot = {start_boot_ns, proc_link(pid, "exe")};
+  return slot.second;
 }
 
 void SocketSensor::drain() { ring_buffer__consume(ring_); }

@@ -5,6 +5,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <unordered_map>
+#include <utility>
 
 #include "journal/event.h"
 
@@ -33,9 +36,14 @@ class SocketSensor {
  private:
   static int on_record(void* self, void* data, size_t size);
 
+  // exe of a process by (pid, start): one readlink per process, not per
+  // socket event. Bounded: cleared when full.
+  const std::string& exe_of(uint32_t pid, uint64_t start_boot_ns);
+
   socket_bpf* skel_ = nullptr;
   ring_buffer* ring_ = nullptr;
   Sink sink_;
+  std::unordered_map<uint64_t, std::pair<uint64_t, std::string>> exe_cache_;  // pid -> (start, exe)
 };
 
 }  // namespace zagent
