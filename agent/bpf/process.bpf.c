@@ -117,19 +117,32 @@ static __always_inline unsigned int read_path(char* out, const struct path* path
   return size;
 }
 
+// Reserves a record of `kind` for `task` with every optional part empty; on
+// a full ring counts the drop and returns NULL.
+static __always_inline struct zagent_proc_event* reserve(__u32 kind, __u32 drop, struct task_struct* task) {
+  struct zagent_proc_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+  if (!e) {
+    count_drop(drop);
+    return 0;
+  }
+  e->kind = kind;
+  fill_task(e, task);
+  e->cgroup_id = 0;
+  e->exit_code = 0;
+  e->exit_signal = 0;
+  e->argv_size = 0;
+  e->argv_truncated = 0;
+  e->exe_size = 0;
+  e->cwd_size = 0;
+  return e;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_exec, struct task_struct* task, pid_t old_pid, struct linux_binprm* bprm) {
   if (BPF_CORE_READ(task, tgid) == agent_tgid) return 0;
-  struct zagent_proc_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-  if (!e) {
-    count_drop(ZAGENT_DROP_EXEC);
-    return 0;
-  }
-  e->kind = ZAGENT_PROC_EXEC;
-  fill_task(e, task);
+  struct zagent_proc_event* e = reserve(ZAGENT_PROC_EXEC, ZAGENT_DROP_EXEC, task);
+  if (!e) return 0;
   e->cgroup_id = bpf_get_current_cgroup_id();
-  e->exit_code = 0;
-  e->exit_signal = 0;
   // Read here, not from /proc later: short-lived processes are gone by then.
   struct path exe_path = BPF_CORE_READ(bprm, file, f_path);
   e->exe_size = read_path(e->exe, &exe_path);
@@ -144,7 +157,6 @@ int BPF_PROG(handle_exec, struct task_struct* task, pid_t old_pid, struct linux_
   e->argv_truncated = size > ZAGENT_ARGV_LEN - 1;
   if (size > ZAGENT_ARGV_LEN - 1) size = ZAGENT_ARGV_LEN - 1;
   size &= ZAGENT_ARGV_LEN - 1;
-  e->argv_size = 0;
   if (size > 0 && bpf_probe_read_user(&e->argv, size, (void*)start) == 0) e->argv_size = size;
   bpf_ringbuf_submit(e, ring_wakeup_flags(&events));
   return 0;
@@ -155,20 +167,9 @@ int BPF_PROG(handle_fork, struct task_struct* parent, struct task_struct* child)
   // A new thread shares its parent's thread group: not a process.
   if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid)) return 0;
   if (BPF_CORE_READ(parent, tgid) == agent_tgid) return 0;
-  struct zagent_proc_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-  if (!e) {
-    count_drop(ZAGENT_DROP_FORK);
-    return 0;
-  }
-  e->kind = ZAGENT_PROC_FORK;
-  fill_task(e, child);
+  struct zagent_proc_event* e = reserve(ZAGENT_PROC_FORK, ZAGENT_DROP_FORK, child);
+  if (!e) return 0;
   e->cgroup_id = bpf_get_current_cgroup_id();
-  e->exit_code = 0;
-  e->exit_signal = 0;
-  e->argv_size = 0;
-  e->argv_truncated = 0;
-  e->exe_size = 0;
-  e->cwd_size = 0;
   bpf_ringbuf_submit(e, ring_wakeup_flags(&events));
   return 0;
 }
@@ -178,21 +179,11 @@ int BPF_PROG(handle_exit, struct task_struct* task) {
   // Only when the whole process ends: its last thread exits.
   if (BPF_CORE_READ(task, signal, live.counter) != 0) return 0;
   if (BPF_CORE_READ(task, tgid) == agent_tgid) return 0;
-  struct zagent_proc_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-  if (!e) {
-    count_drop(ZAGENT_DROP_EXIT);
-    return 0;
-  }
-  e->kind = ZAGENT_PROC_EXIT;
-  fill_task(e, task);
-  e->cgroup_id = 0;
+  struct zagent_proc_event* e = reserve(ZAGENT_PROC_EXIT, ZAGENT_DROP_EXIT, task);
+  if (!e) return 0;
   int code = BPF_CORE_READ(task, exit_code);
   e->exit_code = (code >> 8) & 0xff;
   e->exit_signal = code & 0x7f;
-  e->argv_size = 0;
-  e->argv_truncated = 0;
-  e->exe_size = 0;
-  e->cwd_size = 0;
   bpf_ringbuf_submit(e, ring_wakeup_flags(&events));
   return 0;
 }

@@ -18,10 +18,10 @@ namespace {
 
 std::string bounded(const char* s, size_t max) { return std::string(s, strnlen(s, max)); }
 
-// A path the kernel walked (see process.h): components last first.
-std::string kernel_path(const char* data, unsigned size) {
-  if (size == 0) return {};
-  std::vector<std::string_view> parts;
+// NUL-terminated strings one after the other; a last one without its NUL
+// was cut off and is kept as far as it goes.
+std::vector<std::string> split_nul(const char* data, size_t size) {
+  std::vector<std::string> parts;
   size_t start = 0;
   for (size_t i = 0; i < size; ++i) {
     if (data[i] == '\0') {
@@ -29,25 +29,20 @@ std::string kernel_path(const char* data, unsigned size) {
       start = i + 1;
     }
   }
+  if (start < size) parts.emplace_back(data + start, size - start);
+  return parts;
+}
+
+// A path the kernel walked (see process.h): components last first.
+std::string kernel_path(const char* data, unsigned size) {
+  if (size == 0) return {};
+  const std::vector<std::string> parts = split_nul(data, size);
   std::string path = size >= ZAGENT_PATH_LIMIT ? "..." : "";
   for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
     path += '/';
     path += *it;
   }
   return path.empty() ? "/" : path;
-}
-
-std::vector<std::string> split_argv(const char* data, size_t size) {
-  std::vector<std::string> argv;
-  size_t start = 0;
-  for (size_t i = 0; i < size; ++i) {
-    if (data[i] == '\0') {
-      argv.emplace_back(data + start, i - start);
-      start = i + 1;
-    }
-  }
-  if (start < size) argv.emplace_back(data + start, size - start);  // cut off mid-argument
-  return argv;
 }
 
 ProcessExec to_exec(const zagent_proc_event& r) {
@@ -65,7 +60,7 @@ ProcessExec to_exec(const zagent_proc_event& r) {
   // Both walked in the kernel at the exec: /proc would race with processes
   // that exit at once.
   e.exe = kernel_path(r.exe, r.exe_size);
-  e.argv = split_argv(r.argv, r.argv_size);
+  e.argv = split_nul(r.argv, r.argv_size);
   e.argv_truncated = r.argv_truncated != 0;
   e.cwd = kernel_path(r.cwd, r.cwd_size);
   e.comm = bounded(r.comm, sizeof r.comm);
