@@ -5,7 +5,7 @@
 // Each round forks a child that appends sample events as fast as it can
 // (blocks of 50, no fsync, small segments so that kills also land in
 // rotations) and reports the last seq of every block it flushes through a
-// pipe. The parent kills it after 5-50 ms, predicts from the files what
+// pipe. The parent kills it 5-50 ms after it starts, predicts from the files what
 // recovery must do, reopens the journal, appends a few events, closes and
 // verifies the whole directory. The journal grows across rounds, so every
 // round also re-checks what earlier rounds left.
@@ -86,6 +86,10 @@ void write_all(int fd, const void* data, size_t size) {
 // now on disk. Never returns.
 [[noreturn]] void write_until_killed(const std::string& dir, int report_fd, uint64_t seed, int64_t start_ts) {
   try {
+    // Seq 0 is never used: it tells the parent the child is running, so the
+    // kill delay does not depend on how long a fork takes (ASan, load).
+    const uint64_t started = 0;
+    write_all(report_fd, &started, sizeof started);
     JournalWriter w(crash_options(dir));
     SampleEvents gen(seed, start_ts);
     for (;;) {
@@ -237,6 +241,9 @@ TEST(WriterCrash, SigkilledWriterLosesNoReportedSeqAndRecoversWithoutDamage) {
                          1'764'000'000'000'000'000 + round * 3'600'000'000'000ll);
     }
     ::close(fds[1]);
+    uint64_t started = 1;
+    ASSERT_EQ(::read(fds[0], &started, sizeof started), static_cast<ssize_t>(sizeof started));
+    ASSERT_EQ(started, 0u);
     std::this_thread::sleep_for(std::chrono::milliseconds(delay));
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
     int status = 0;
