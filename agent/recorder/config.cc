@@ -113,6 +113,7 @@ void load_config(const std::string& path, RecorderOptions* o) {
   if (ring_kib & (ring_kib - 1)) r.fail(*root.at_path("sensors.ring_kib").node(), "sensors.ring_kib must be a power of two");
   o->ring_bytes = ring_kib * 1024;
   r.integer("sensors", "exe_hash_max_bytes", &o->exe_hash_max_bytes, 0, INT64_MAX);
+  r.string("sensors", "utmp_path", &o->utmp_path);
   r.check_unknown();
 }
 

@@ -19,6 +19,7 @@
 //   [sensors]
 //   ring_kib = 8192               # per sensor, a power of two
 //   exe_hash_max_bytes = 67108864 # larger executables are recorded as too_large
+//   utmp_path = "/var/run/utmp"   # where the login sensor reads sessions
 #pragma once
 
 #include <string>

@@ -10,6 +10,7 @@
 
 #include "agent/recorder/boot_clock.h"
 #include "agent/sensors/exe_hasher.h"
+#include "agent/sensors/login_sensor.h"
 #include "agent/sensors/process_sensor.h"
 #include "agent/sensors/process_snapshot.h"
 #include "agent/sensors/socket_sensor.h"
@@ -90,6 +91,15 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
                        });
   sensor_event(SensorAction::SensorAttached, "socket",
                "eBPF tp_btf/inet_sock_set_state, raw_tp/sys_exit (accept)", {});
+  LoginSensor logins(options_.utmp_path);
+  const auto poll_logins = [&] {
+    logins.poll([&](int64_t ts, LoginEvent e) {
+      ++stats_.events[static_cast<size_t>(EventType::LoginEvent)];
+      writer.append(ts ? ts : BootClock::wall_now(), std::move(e));
+    });
+  };
+  sensor_event(SensorAction::SensorAttached, "login", "utmp " + options_.utmp_path + ", read every second", {});
+  poll_logins();
   // After attaching, so that no process falls between the snapshot and the
   // sensor (one that shows in both is harmless).
   snapshot();
@@ -126,6 +136,7 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
     if (now >= next_tick) {
       next_tick = now + kSecond;
       report_drops();
+      poll_logins();
       if (const int64_t jump = clock.refresh()) {
         sensor_event(SensorAction::ClockJump, "agent", "the wall clock jumped",
                      {{"jump_ns", static_cast<uint64_t>(jump)}});
@@ -148,6 +159,7 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   process.drain();
   sockets.drain();
   report_drops();
+  poll_logins();
   sensor_event(SensorAction::AgentStop, "agent", "stopped", {});
   writer.close();
 }

@@ -17,6 +17,7 @@ struct RecorderOptions {
   WriterOptions journal;
   uint32_t ring_bytes = 8u << 20;  // per sensor; a power of two
   uint64_t exe_hash_max_bytes = 64ull << 20;
+  std::string utmp_path = "/var/run/utmp";
   int64_t duration_ns = 0;         // 0: until stopped
   // Called about once a second with a one-line status.
   std::function<void(const std::string&)> status;

@@ -9,10 +9,12 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <utmp.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <climits>
+#include <cstring>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -189,7 +191,8 @@ TEST(Recorder, ExecForkAndExitOfAHelperAreRecordedExactly) {
     if (const auto* s = std::get_if<SensorEvent>(&e.body)) health.push_back(s->action);
   }
   EXPECT_EQ(health, (std::vector<SensorAction>{SensorAction::AgentStart, SensorAction::SensorAttached,
-                                               SensorAction::SensorAttached, SensorAction::AgentStop}));
+                                               SensorAction::SensorAttached, SensorAction::SensorAttached,
+                                               SensorAction::AgentStop}));
 
   // The segment opens with a snapshot of the processes that existed, this
   // test among them, exactly as procfs has it.
@@ -417,6 +420,61 @@ TEST(Recorder, TcpConnectAcceptListenAndCloseWithBytesOverIpv4AndIpv6) {
     EXPECT_EQ(server_close->bytes_sent, c.server_bytes);
     EXPECT_EQ(server_close->bytes_received, c.client_bytes);
   }
+}
+
+utmp login_record(short type, const char* line, const char* user, const char* host, uint32_t addr_host_order,
+                   pid_t pid, int64_t sec) {
+  utmp u{};
+  u.ut_type = type;
+  u.ut_pid = pid;
+  std::strncpy(u.ut_line, line, sizeof u.ut_line);
+  std::strncpy(u.ut_id, line + std::strlen(line) - 2, sizeof u.ut_id);
+  std::strncpy(u.ut_user, user, sizeof u.ut_user);
+  std::strncpy(u.ut_host, host, sizeof u.ut_host);
+  u.ut_addr_v6[0] = static_cast<int32_t>(htonl(addr_host_order));
+  u.ut_tv.tv_sec = static_cast<int32_t>(sec);
+  u.ut_tv.tv_usec = 250'000;
+  return u;
+}
+
+void write_utmp(const std::string& path, const std::vector<utmp>& records) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  for (const utmp& u : records) out.write(reinterpret_cast<const char*>(&u), sizeof u);
+}
+
+TEST(Recorder, LoginsFromUtmpStartAndEndWithTheirOwnTimes) {
+  if (const std::string why = skip_reason(); !why.empty()) GTEST_SKIP() << "SKIP: " << why;
+  TempDir dir;
+  const std::string utmp_path = dir / "utmp";
+  const utmp early = login_record(USER_PROCESS, "pts/41", "early", "", 0, 4141, 1'764'000'000);
+  write_utmp(utmp_path, {early});
+  std::ofstream(dir / "zagent.toml") << "[sensors]\nutmp_path = \"" << utmp_path << "\"\n";
+  RunningRecorder recorder(dir / "journal", "--config " + dir / "zagent.toml");
+  ASSERT_TRUE(recorder.attached()) << recorder.output();
+
+  write_utmp(utmp_path, {early, login_record(USER_PROCESS, "pts/42", "zagent-test", "client.example", 0xCB007109,
+                                             4242, 1'764'000'100)});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  write_utmp(utmp_path, {early, login_record(DEAD_PROCESS, "pts/42", "", "", 0, 4242, 1'764'000'200)});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(recorder.stop(), 0);
+
+  std::vector<std::pair<int64_t, LoginEvent>> logins;
+  for (const Event& e : read_journal(dir / "journal")) {
+    if (const auto* l = std::get_if<LoginEvent>(&e.body)) logins.emplace_back(e.ts, *l);
+  }
+  ASSERT_EQ(logins.size(), 3u);
+  EXPECT_EQ(logins[0].first, 1'764'000'000'250'000'000);  // present at start: its own login time
+  EXPECT_EQ(logins[0].second.user, "early");
+  EXPECT_EQ(logins[0].second.action, LoginAction::Start);
+  const LoginEvent expected_start{LoginAction::Start, "zagent-test", "pts/42", "client.example",
+                                  IpAddress::v4(0xCB007109), 4242, 0};
+  EXPECT_EQ(logins[1].first, 1'764'000'100'250'000'000);
+  EXPECT_EQ(logins[1].second, expected_start);
+  LoginEvent expected_end = expected_start;
+  expected_end.action = LoginAction::End;
+  EXPECT_EQ(logins[2].first, 1'764'000'200'250'000'000);  // the DEAD_PROCESS record's time
+  EXPECT_EQ(logins[2].second, expected_end);
 }
 
 TEST(Recorder, RefusesWithoutPrivilegesNamingWhatIsMissing) {
