@@ -134,6 +134,7 @@ static __always_inline struct zagent_proc_event* reserve(__u32 kind, __u32 drop,
   e->argv_truncated = 0;
   e->exe_size = 0;
   e->cwd_size = 0;
+  e->tty[0] = 0;
   return e;
 }
 
@@ -143,6 +144,8 @@ int BPF_PROG(handle_exec, struct task_struct* task, pid_t old_pid, struct linux_
   struct zagent_proc_event* e = reserve(ZAGENT_PROC_EXEC, ZAGENT_DROP_EXEC, task);
   if (!e) return 0;
   e->cgroup_id = bpf_get_current_cgroup_id();
+  struct tty_struct* tty = BPF_CORE_READ(task, signal, tty);
+  if (tty) BPF_CORE_READ_STR_INTO(&e->tty, tty, name);
   // Read here, not from /proc later: short-lived processes are gone by then.
   struct path exe_path = BPF_CORE_READ(bprm, file, f_path);
   e->exe_size = read_path(e->exe, &exe_path);

@@ -11,6 +11,7 @@
 #define ZAGENT_PATH_LIMIT 512
 #define ZAGENT_PATH_BUF (2 * ZAGENT_PATH_LIMIT)
 #define ZAGENT_ARGV_LEN 2048
+#define ZAGENT_TTY_LEN 32
 
 enum zagent_proc_kind {
   ZAGENT_PROC_EXEC = 1,
@@ -48,6 +49,7 @@ struct zagent_proc_event {
   unsigned long long parent_start_boot_ns;
   unsigned long long cgroup_id;
   char comm[ZAGENT_COMM_LEN];
+  char tty[ZAGENT_TTY_LEN];     /* the controlling terminal, "" when none */
   char exe[ZAGENT_PATH_BUF];
   char cwd[ZAGENT_PATH_BUF];
   char argv[ZAGENT_ARGV_LEN];

@@ -3,6 +3,7 @@
 #include <bpf/libbpf.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -64,6 +65,12 @@ ProcessExec to_exec(const zagent_proc_event& r) {
   e.argv_truncated = r.argv_truncated != 0;
   e.cwd = kernel_path(r.cwd, r.cwd_size);
   e.comm = bounded(r.comm, sizeof r.comm);
+  e.tty = bounded(r.tty, sizeof r.tty);
+  // The kernel names pseudo-terminals "pts3"; utmp (and so login events)
+  // "pts/3": one spelling makes them join.
+  if (e.tty.size() > 3 && e.tty.compare(0, 3, "pts") == 0 && std::isdigit(static_cast<unsigned char>(e.tty[3]))) {
+    e.tty.insert(3, "/");
+  }
   e.cgroup_id = r.cgroup_id;
   return e;
 }

@@ -220,6 +220,25 @@ TEST(Recorder, ExecForkAndExitOfAHelperAreRecordedExactly) {
   }
 }
 
+TEST(Recorder, ExecOnATerminalRecordsItsTty) {
+  if (const std::string why = skip_reason(); !why.empty()) GTEST_SKIP() << "SKIP: " << why;
+  TempDir dir;
+  RunningRecorder recorder(dir / "journal");
+  ASSERT_TRUE(recorder.attached()) << recorder.output();
+  // script(1) runs the command on a new pseudo-terminal.
+  ASSERT_EQ(testing::run_command("script -q -c '/bin/true zagent-tty-marker' /dev/null >/dev/null").status, 0);
+  EXPECT_EQ(recorder.stop(), 0);
+  bool found = false;
+  for (const Event& e : read_journal(dir / "journal")) {
+    const auto* x = std::get_if<ProcessExec>(&e.body);
+    if (!x || x->argv != std::vector<std::string>{"/bin/true", "zagent-tty-marker"}) continue;
+    found = true;
+    EXPECT_EQ(x->tty.rfind("pts/", 0), 0u) << x->tty;  // spelled as utmp spells it, to join logins
+    EXPECT_GT(x->tty.size(), 4u) << x->tty;
+  }
+  EXPECT_TRUE(found);
+}
+
 TEST(Recorder, SighupRotatesAndEachSegmentStartsWithASnapshot) {
   if (const std::string why = skip_reason(); !why.empty()) GTEST_SKIP() << "SKIP: " << why;
   TempDir dir;
