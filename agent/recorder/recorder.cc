@@ -14,6 +14,7 @@
 #include "agent/sensors/process_sensor.h"
 #include "agent/sensors/process_snapshot.h"
 #include "agent/sensors/socket_sensor.h"
+#include "journal/error.h"
 
 namespace zagent {
 
@@ -57,11 +58,16 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   ExeHasher hasher(options_.exe_hash_max_bytes);
   // Every segment starts with the processes that already exist.
   JournalWriter* journal = nullptr;
+  uint64_t refused = 0;  // events the journal could not take (see record below)
   const auto snapshot = [&] {
     const int64_t now = BootClock::wall_now();
     for (ProcessSnapshot& p : snapshot_processes(hasher, static_cast<uint32_t>(::getpid()))) {
       ++stats_.events[static_cast<size_t>(EventType::ProcessSnapshot)];
-      journal->append(now, std::move(p));
+      try {
+        journal->append(now, std::move(p));
+      } catch (const Error&) {
+        ++refused;
+      }
     }
   };
   WriterOptions journal_options = options_.journal;
@@ -70,33 +76,36 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   };
   JournalWriter writer(journal_options);
   journal = &writer;
+  // Every event goes through here. While blocks cannot be written (a full
+  // disk) the writer holds events; past its bound it refuses them, and they
+  // are counted as lost rather than stopping the agent.
+  const auto record = [&](int64_t ts, EventBody body) {
+    ++stats_.events[body.index()];
+    try {
+      writer.append(ts, std::move(body));
+    } catch (const Error&) {
+      ++refused;
+      ++stats_.lost;
+    }
+  };
   const auto sensor_event = [&](SensorAction action, std::string sensor, std::string message,
                                 std::vector<Counter> counters) {
-    writer.append(BootClock::wall_now(), SensorEvent{action, std::move(sensor), std::move(message), std::move(counters)});
+    record(BootClock::wall_now(), SensorEvent{action, std::move(sensor), std::move(message), std::move(counters)});
   };
   sensor_event(SensorAction::AgentStart, "agent",
                "zagent " + options_.journal.agent_version + " pid " + std::to_string(::getpid()), {});
 
   ProcessSensor process(options_.ring_bytes, static_cast<uint32_t>(::getpid()), hasher,
-                        [&](uint64_t boot_ns, EventBody body) {
-                          ++stats_.events[body.index()];
-                          writer.append(clock.to_wall(boot_ns), std::move(body));
-                        });
+                        [&](uint64_t boot_ns, EventBody body) { record(clock.to_wall(boot_ns), std::move(body)); });
   sensor_event(SensorAction::SensorAttached, "process",
                "eBPF tp_btf/sched_process_exec, sched_process_fork, sched_process_exit", {});
   SocketSensor sockets(options_.ring_bytes, static_cast<uint32_t>(::getpid()),
-                       [&](uint64_t boot_ns, EventBody body) {
-                         ++stats_.events[body.index()];
-                         writer.append(clock.to_wall(boot_ns), std::move(body));
-                       });
+                       [&](uint64_t boot_ns, EventBody body) { record(clock.to_wall(boot_ns), std::move(body)); });
   sensor_event(SensorAction::SensorAttached, "socket",
                "eBPF tp_btf/inet_sock_set_state, raw_tp/sys_exit (accept)", {});
   LoginSensor logins(options_.utmp_path);
   const auto poll_logins = [&] {
-    logins.poll([&](int64_t ts, LoginEvent e) {
-      ++stats_.events[static_cast<size_t>(EventType::LoginEvent)];
-      writer.append(ts ? ts : BootClock::wall_now(), std::move(e));
-    });
+    logins.poll([&](int64_t ts, LoginEvent e) { record(ts ? ts : BootClock::wall_now(), std::move(e)); });
   };
   sensor_event(SensorAction::SensorAttached, "login", "utmp " + options_.utmp_path + ", read every second", {});
   poll_logins();
@@ -122,6 +131,7 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
     sensor_event(SensorAction::EventsLost, "agent", "ring buffer full", std::move(lost));
   };
 
+  bool paused = false;
   const int64_t start = BootClock::wall_now();
   int64_t next_tick = start + kSecond;
   while (!stop.load()) {
@@ -130,7 +140,23 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
     process.poll(kPollMs);
     process.drain();
     sockets.drain();
-    writer.poll();
+    // A write that fails pauses the journal (recorded when it happens, on
+    // disk once writes succeed again); the agent keeps running.
+    std::string write_error;
+    try {
+      writer.poll();
+      write_error = writer.write_error();
+    } catch (const Error& e) {
+      write_error = e.what();
+    }
+    if (!write_error.empty() && !paused) {
+      paused = true;
+      sensor_event(SensorAction::WritePaused, "journal", write_error, {});
+    } else if (write_error.empty() && paused) {
+      paused = false;
+      sensor_event(SensorAction::WriteResumed, "journal", "", {{"events_dropped", refused}});
+      refused = 0;
+    }
     if (rotate.exchange(false)) writer.rotate();
     const int64_t now = BootClock::wall_now();
     if (now >= next_tick) {

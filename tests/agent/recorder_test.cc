@@ -496,6 +496,50 @@ TEST(Recorder, LoginsFromUtmpStartAndEndWithTheirOwnTimes) {
   EXPECT_EQ(logins[2].second, expected_end);
 }
 
+TEST(Recorder, AFullDiskPausesTheJournalAndLosesNothingHeldWhenSpaceReturns) {
+  if (const std::string why = skip_reason(); !why.empty()) GTEST_SKIP() << "SKIP: " << why;
+  TempDir dir;
+  const std::string fs = dir / "small";
+  ASSERT_EQ(::mkdir(fs.c_str(), 0700), 0);
+  if (testing::run_command("mount -t tmpfs -o size=2m zagent-test " + fs + " 2>&1").status != 0) {
+    GTEST_SKIP() << "SKIP: cannot mount a small tmpfs here";
+  }
+  struct Unmount {
+    std::string path;
+    ~Unmount() { testing::run_command("umount " + path); }
+  } unmount{fs};
+  {
+    RunningRecorder recorder(fs + "/journal");
+    ASSERT_TRUE(recorder.attached()) << recorder.output();
+    // Fill what is left of the file system.
+    testing::run_command("dd if=/dev/zero of=" + fs + "/filler bs=64k 2>/dev/null");
+    const pid_t during = run_child("/", {"/bin/true", "while-full"}).first;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // a block flush fails meanwhile
+    ASSERT_EQ(::kill(recorder.pid(), 0), 0) << "the recorder died on a full disk";
+    ASSERT_EQ(::unlink((fs + "/filler").c_str()), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // the held events are written
+    const pid_t after = run_child("/", {"/bin/true", "after-space"}).first;
+    EXPECT_EQ(recorder.stop(), 0);
+
+    const std::vector<Event> events = read_journal(fs + "/journal");
+    ASSERT_NE(find_for_pid<ProcessExec>(events, static_cast<uint32_t>(during)), nullptr);
+    ASSERT_NE(find_for_pid<ProcessExec>(events, static_cast<uint32_t>(after)), nullptr);
+    std::vector<SensorAction> journal_health;
+    for (const Event& e : events) {
+      const auto* s = std::get_if<SensorEvent>(&e.body);
+      if (s && s->sensor == "journal") journal_health.push_back(s->action);
+      if (s && s->action == SensorAction::WritePaused) {
+        EXPECT_NE(s->message.find("No space left on device"), std::string::npos) << s->message;
+      }
+      if (s && s->action == SensorAction::WriteResumed) {
+        EXPECT_EQ(s->counters, (std::vector<Counter>{{"events_dropped", 0}}));
+      }
+    }
+    EXPECT_EQ(journal_health, (std::vector<SensorAction>{SensorAction::WritePaused, SensorAction::WriteResumed}));
+  }
+  EXPECT_EQ(testing::run_command(std::string(ZAGENT_BINARY) + " verify -q " + fs + "/journal").status, 0);
+}
+
 TEST(Recorder, RefusesWithoutPrivilegesNamingWhatIsMissing) {
   if (::geteuid() != 0) GTEST_SKIP() << "SKIP: needs root to drop privileges";
   TempDir dir;
