@@ -2,6 +2,7 @@
 
 #include <flatbuffers/flatbuffers.h>
 
+#include <cstring>
 #include <string_view>
 #include <unordered_map>
 
@@ -280,6 +281,17 @@ struct BlockColumns {
 // ---------------------------------------------------------------------------
 // Decoding
 
+// One entry of a column of scalars. The FlatBuffers verifier checks that a
+// vector's length is 4-aligned, not that 8-byte entries are 8-aligned: in a
+// hostile block they may not be, so entries are copied out, never
+// dereferenced in place.
+template <typename T>
+T load(const Vector<T>* column, size_t row) {
+  T v;
+  std::memcpy(&v, column->Data() + row * sizeof(T), sizeof(T));
+  return flatbuffers::EndianScalar(v);
+}
+
 // Reads columns with bounds checks: a short column or a string index past
 // the table marks the block bad instead of reading outside it.
 class ColumnReader {
@@ -290,7 +302,7 @@ class ColumnReader {
   T at(const Vector<T>* column, size_t row, T fallback = T{}) {
     if (!column) return fallback;
     if (row >= column->size()) return fail("a column is shorter than its events"), fallback;
-    return column->Get(row);
+    return load(column, row);
   }
   std::string str(const Vector<uint32_t>* column, size_t row) { return string_at(at(column, row)); }
   std::string string_at(uint32_t index) {
@@ -443,7 +455,7 @@ class BlockReader {
         if (r_.has_run(c->counter_name(), counter_next_, n) && r_.has_run(c->counter_value(), counter_next_, n)) {
           for (uint32_t i = 0; i < n; ++i) {
             e.counters.push_back(Counter{r_.string_at(c->counter_name()->Get(counter_next_ + i)),
-                                         c->counter_value()->Get(counter_next_ + i)});
+                                         load(c->counter_value(), counter_next_ + i)});
           }
         }
         counter_next_ += n;
@@ -545,7 +557,7 @@ bool decode_block(const fb::Block& block, std::vector<Event>* out, std::string* 
   uint64_t seq = block.base_seq() - 1;
   for (size_t i = 0; i < block.type()->size(); ++i) {
     Event e;
-    ts += static_cast<uint64_t>(block.ts_delta()->Get(i));
+    ts += static_cast<uint64_t>(load(block.ts_delta(), i));
     seq += 1 + (block.seq_skip() ? block.seq_skip()->Get(i) : 0);
     e.ts = static_cast<int64_t>(ts);
     e.seq = seq;
