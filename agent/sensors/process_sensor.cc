@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "agent/sensors/percpu_sum.h"
+#include "agent/sensors/skeleton.h"
 #include "journal/error.h"
 #include "process.h"
 #include "process.skel.h"
@@ -80,19 +81,11 @@ ProcessExec to_exec(const zagent_proc_event& r) {
 ProcessSensor::ProcessSensor(uint32_t ring_bytes, uint32_t agent_tgid, ExeHasher& hasher, Sink sink)
     : hasher_(hasher), sink_(std::move(sink)) {
   libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
-  skel_ = process_bpf__open();
-  if (!skel_) throw Error(std::string("process sensor: cannot open the eBPF object: ") + std::strerror(errno));
-  skel_->rodata->agent_tgid = agent_tgid;
-  bpf_map__set_max_entries(skel_->maps.events, ring_bytes);
-  if (int err = process_bpf__load(skel_); err != 0) {
-    process_bpf__destroy(skel_);
-    throw Error("process sensor: the kernel refused the eBPF programs (" + std::string(std::strerror(-err)) +
-                "): needs root (CAP_BPF and CAP_PERFMON) and a kernel with BTF (/sys/kernel/btf/vmlinux)");
-  }
-  if (int err = process_bpf__attach(skel_); err != 0) {
-    process_bpf__destroy(skel_);
-    throw Error("process sensor: cannot attach to the sched tracepoints: " + std::string(std::strerror(-err)));
-  }
+  const SkeletonOps<process_bpf> ops{process_bpf__open, process_bpf__load, process_bpf__attach, process_bpf__destroy};
+  skel_ = start_skeleton("process", ops, [&](process_bpf* skel) {
+    skel->rodata->agent_tgid = agent_tgid;
+    bpf_map__set_max_entries(skel->maps.events, ring_bytes);
+  });
   ring_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), &ProcessSensor::on_record, this, nullptr);
   if (!ring_) {
     process_bpf__destroy(skel_);

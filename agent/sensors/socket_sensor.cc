@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "agent/sensors/percpu_sum.h"
+#include "agent/sensors/skeleton.h"
 #include "agent/sensors/proc_link.h"
 #include "journal/error.h"
 #include "socket.h"
@@ -28,18 +29,11 @@ IpAddress address(unsigned family, const unsigned char* bytes) {
 }  // namespace
 
 SocketSensor::SocketSensor(uint32_t ring_bytes, uint32_t agent_tgid, Sink sink) : sink_(std::move(sink)) {
-  skel_ = socket_bpf__open();
-  if (!skel_) throw Error(std::string("socket sensor: cannot open the eBPF object: ") + std::strerror(errno));
-  skel_->rodata->agent_tgid = agent_tgid;
-  bpf_map__set_max_entries(skel_->maps.events, ring_bytes);
-  if (int err = socket_bpf__load(skel_); err != 0) {
-    socket_bpf__destroy(skel_);
-    throw Error("socket sensor: the kernel refused the eBPF programs (" + std::string(std::strerror(-err)) + ")");
-  }
-  if (int err = socket_bpf__attach(skel_); err != 0) {
-    socket_bpf__destroy(skel_);
-    throw Error("socket sensor: cannot attach: " + std::string(std::strerror(-err)));
-  }
+  const SkeletonOps<socket_bpf> ops{socket_bpf__open, socket_bpf__load, socket_bpf__attach, socket_bpf__destroy};
+  skel_ = start_skeleton("socket", ops, [&](socket_bpf* skel) {
+    skel->rodata->agent_tgid = agent_tgid;
+    bpf_map__set_max_entries(skel->maps.events, ring_bytes);
+  });
   ring_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), &SocketSensor::on_record, this, nullptr);
   if (!ring_) {
     socket_bpf__destroy(skel_);
