@@ -5,7 +5,7 @@
 // Each round forks a child that appends sample events as fast as it can
 // (blocks of 50, no fsync, small segments so that kills also land in
 // rotations) and reports the last seq of every block it flushes through a
-// pipe. The parent kills it 5-50 ms after it starts, predicts from the files what
+// pipe. The parent kills it 5-50 ms after it starts appending, predicts from the files what
 // recovery must do, reopens the journal, appends a few events, closes and
 // verifies the whole directory. The journal grows across rounds, so every
 // round also re-checks what earlier rounds left.
@@ -86,11 +86,12 @@ void write_all(int fd, const void* data, size_t size) {
 // now on disk. Never returns.
 [[noreturn]] void write_until_killed(const std::string& dir, int report_fd, uint64_t seed, int64_t start_ts) {
   try {
-    // Seq 0 is never used: it tells the parent the child is running, so the
-    // kill delay does not depend on how long a fork takes (ASan, load).
+    JournalWriter w(crash_options(dir));
+    // Seq 0 is never used: it tells the parent the child is appending, so the
+    // kill delay does not depend on how long a fork and the recovery take
+    // (ASan, load). Kills during recovery are not what this test is about.
     const uint64_t started = 0;
     write_all(report_fd, &started, sizeof started);
-    JournalWriter w(crash_options(dir));
     SampleEvents gen(seed, start_ts);
     for (;;) {
       const uint64_t blocks = w.stats().blocks_written;
