@@ -4,12 +4,9 @@
 #ifndef ZAGENT_BPF_PROCESS_H
 #define ZAGENT_BPF_PROCESS_H
 
+#include "path.h"
+
 #define ZAGENT_COMM_LEN 16
-/* A path as the kernel walks it: its components from the last to the first,
- * each NUL-terminated ("sh\0bin\0usr\0" is /usr/bin/sh). The buffer is
- * twice the walk's limit so that the verifier can bound every write. */
-#define ZAGENT_PATH_LIMIT 512
-#define ZAGENT_PATH_BUF (2 * ZAGENT_PATH_LIMIT)
 #define ZAGENT_ARGV_LEN 2048
 #define ZAGENT_TTY_LEN 32
 

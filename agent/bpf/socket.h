@@ -10,6 +10,7 @@ enum zagent_sock_action {
   ZAGENT_SOCK_ACCEPT = 1,
   ZAGENT_SOCK_LISTEN = 2,
   ZAGENT_SOCK_CLOSE = 3,
+  ZAGENT_SOCK_SEND = 4, /* UDP: the first datagram a socket sends to a peer */
 };
 
 struct zagent_sock_event {
@@ -19,7 +20,7 @@ struct zagent_sock_event {
   unsigned int family; /* AF_INET or AF_INET6 */
   unsigned short local_port;
   unsigned short remote_port;
-  unsigned int pad;
+  unsigned int protocol; /* IPPROTO_TCP or IPPROTO_UDP */
   unsigned char local_addr[16]; /* IPv4: the first 4 bytes */
   unsigned char remote_addr[16];
   unsigned long long boot_ns;

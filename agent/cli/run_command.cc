@@ -26,6 +26,7 @@ struct RunArgs {
   std::string journal;
   double duration = 0;
   uint32_t ring_kib = 0;
+  std::vector<std::string> watch;
 };
 
 int run_record(const RunArgs& args) {
@@ -45,6 +46,7 @@ int run_record(const RunArgs& args) {
   // Flags win over the file.
   if (!args.journal.empty()) o.journal.dir = args.journal;
   if (args.ring_kib) o.ring_bytes = args.ring_kib * 1024;
+  if (!args.watch.empty()) o.watch = args.watch;
   o.journal.host = HostIdentity::local();
   o.journal.agent_version = ZAGENT_VERSION;
   o.duration_ns = static_cast<int64_t>(args.duration * 1e9);
@@ -76,6 +78,9 @@ void add_run_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--duration", args->duration, "Stop after this many seconds (0: run until SIGINT/SIGTERM)");
   cmd->add_option("--ring-kib", args->ring_kib, "Ring buffer size per sensor in KiB, a power of two (default 8192)")
       ->check(CLI::Range(64u, 1u << 20));
+  cmd->add_option("--watch", args->watch,
+                  "A path prefix the file sensor reports on; repeat for more; replaces the configured list")
+      ->check([](const std::string& p) { return !p.empty() && p[0] == '/' ? "" : "must be an absolute path"; });
   cmd->callback([args, exit_code] { *exit_code = run_record(*args); });
 }
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <set>
+#include <vector>
 
 #include "journal/error.h"
 
@@ -57,6 +58,18 @@ class ConfigReader {
     if (!n) return;
     if (!n->is_string()) fail(*n, std::string(section) + "." + key + " must be a string");
     *out = *n->value<std::string>();
+  }
+
+  void strings(const char* section, const char* key, std::vector<std::string>* out) {
+    const toml::node* n = find(section, key);
+    if (!n) return;
+    const toml::array* a = n->as_array();
+    if (!a) fail(*n, std::string(section) + "." + key + " must be an array of strings");
+    out->clear();
+    for (const toml::node& item : *a) {
+      if (!item.is_string()) fail(item, std::string(section) + "." + key + " must be an array of strings");
+      out->push_back(*item.value<std::string>());
+    }
   }
 
   [[noreturn]] void fail(const toml::node& n, const std::string& why) const {
@@ -114,6 +127,12 @@ void load_config(const std::string& path, RecorderOptions* o) {
   o->ring_bytes = ring_kib * 1024;
   r.integer("sensors", "exe_hash_max_bytes", &o->exe_hash_max_bytes, 0, INT64_MAX);
   r.string("sensors", "utmp_path", &o->utmp_path);
+  r.strings("files", "watch", &o->watch);
+  for (const std::string& prefix : o->watch) {
+    if (prefix.empty() || prefix[0] != '/') {
+      r.fail(*root.at_path("files.watch").node(), "files.watch: '" + prefix + "' is not an absolute path");
+    }
+  }
   r.check_unknown();
 }
 

@@ -20,6 +20,10 @@
 //   ring_kib = 8192               # per sensor, a power of two
 //   exe_hash_max_bytes = 67108864 # larger executables are recorded as too_large
 //   utmp_path = "/var/run/utmp"   # where the login sensor reads sessions
+//
+//   [files]
+//   watch = ["/etc", "/home/*/.ssh"]  # path prefixes the file sensor reports;
+//                                     # "*" is any one component
 #pragma once
 
 #include <string>

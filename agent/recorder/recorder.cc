@@ -10,6 +10,7 @@
 
 #include "agent/recorder/boot_clock.h"
 #include "agent/sensors/exe_hasher.h"
+#include "agent/sensors/file_sensor.h"
 #include "agent/sensors/login_sensor.h"
 #include "agent/sensors/process_sensor.h"
 #include "agent/sensors/process_snapshot.h"
@@ -56,12 +57,14 @@ Recorder::Recorder(RecorderOptions options) : options_(std::move(options)) {}
 void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   BootClock clock;
   ExeHasher hasher(options_.exe_hash_max_bytes);
+  ExeCache exes;  // what the process sensor saw, for the socket and file sensors
   // Every segment starts with the processes that already exist.
   JournalWriter* journal = nullptr;
   uint64_t refused = 0;  // events the journal could not take (see record below)
   const auto snapshot = [&] {
     const int64_t now = BootClock::wall_now();
     for (ProcessSnapshot& p : snapshot_processes(hasher, static_cast<uint32_t>(::getpid()))) {
+      exes.remember(p.pid, p.start_boot_ns, p.exe);
       ++stats_.events[static_cast<size_t>(EventType::ProcessSnapshot)];
       try {
         journal->append(now, std::move(p));
@@ -96,13 +99,27 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
                "zagent " + options_.journal.agent_version + " pid " + std::to_string(::getpid()), {});
 
   ProcessSensor process(options_.ring_bytes, static_cast<uint32_t>(::getpid()), hasher,
-                        [&](uint64_t boot_ns, EventBody body) { record(clock.to_wall(boot_ns), std::move(body)); });
+                        [&](uint64_t boot_ns, EventBody body) {
+                          if (const auto* exec = std::get_if<ProcessExec>(&body)) {
+                            exes.remember(exec->pid, exec->start_boot_ns, exec->exe);
+                          } else if (const auto* fork = std::get_if<ProcessFork>(&body)) {
+                            exes.remember(fork->pid, fork->start_boot_ns,
+                                          exes.exe_of(fork->ppid, fork->parent_start_boot_ns));
+                          }
+                          record(clock.to_wall(boot_ns), std::move(body));
+                        });
   sensor_event(SensorAction::SensorAttached, "process",
                "eBPF tp_btf/sched_process_exec, sched_process_fork, sched_process_exit", {});
-  SocketSensor sockets(options_.ring_bytes, static_cast<uint32_t>(::getpid()),
+  SocketSensor sockets(options_.ring_bytes, static_cast<uint32_t>(::getpid()), exes,
                        [&](uint64_t boot_ns, EventBody body) { record(clock.to_wall(boot_ns), std::move(body)); });
   sensor_event(SensorAction::SensorAttached, "socket",
-               "eBPF tp_btf/inet_sock_set_state, raw_tp/sys_exit (accept)", {});
+               "eBPF tp_btf/inet_sock_set_state, raw_tp/sys_exit (accept, connect, sendto, sendmsg, sendmmsg)", {});
+  FileSensor files(options_.ring_bytes, static_cast<uint32_t>(::getpid()), exes, options_.watch,
+                   [&](uint64_t boot_ns, EventBody body) { record(clock.to_wall(boot_ns), std::move(body)); });
+  std::string watched;
+  for (const std::string& prefix : options_.watch) watched += (watched.empty() ? "" : " ") + prefix;
+  sensor_event(SensorAction::SensorAttached, "file",
+               "eBPF raw_tp/sys_exit (open, creat, unlink, rmdir, rename, chmod families); watching " + watched, {});
   LoginSensor logins(options_.utmp_path);
   const auto poll_logins = [&] {
     logins.poll([&](int64_t ts, LoginEvent e) { record(ts ? ts : BootClock::wall_now(), std::move(e)); });
@@ -115,13 +132,16 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   if (options_.started) options_.started();
 
   ProcessSensor::Drops reported;
-  uint64_t reported_socket = 0;
+  uint64_t reported_socket = 0, reported_file = 0;
   const auto report_drops = [&] {
     const ProcessSensor::Drops now = process.drops();
     const uint64_t socket_now = sockets.drops();
+    const uint64_t file_now = files.drops();
     std::vector<Counter> lost;
     if (socket_now > reported_socket) lost.push_back({"socket", socket_now - reported_socket});
     reported_socket = socket_now;
+    if (file_now > reported_file) lost.push_back({"file", file_now - reported_file});
+    reported_file = file_now;
     if (now.exec > reported.exec) lost.push_back({"process_exec", now.exec - reported.exec});
     if (now.fork > reported.fork) lost.push_back({"process_fork", now.fork - reported.fork});
     if (now.exit > reported.exit) lost.push_back({"process_exit", now.exit - reported.exit});
@@ -140,6 +160,7 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
     process.poll(kPollMs);
     process.drain();
     sockets.drain();
+    files.drain();
     // A write that fails pauses the journal (recorded when it happens, on
     // disk once writes succeed again); the agent keeps running.
     std::string write_error;
@@ -171,10 +192,11 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
         const WriterStats& w = writer.stats();
         char line[256];
         std::snprintf(line, sizeof line,
-                      "exec %" PRIu64 "  fork %" PRIu64 "  exit %" PRIu64 "  socket %" PRIu64 "  lost %" PRIu64
+                      "exec %" PRIu64 "  fork %" PRIu64 "  exit %" PRIu64 "  socket %" PRIu64 "  file %" PRIu64 "  lost %" PRIu64
                       "  journal %" PRIu64 " events, %" PRIu64 " bytes, %" PRIu64 " segment(s)",
                       stats_.events[0], stats_.events[1], stats_.events[2],
-                      stats_.events[static_cast<size_t>(EventType::SocketEvent)], stats_.lost,
+                      stats_.events[static_cast<size_t>(EventType::SocketEvent)],
+                      stats_.events[static_cast<size_t>(EventType::FileEvent)], stats_.lost,
                       w.events_written + writer.pending().size(), w.bytes_written, w.segments_written);
         options_.status(line);
       }
@@ -184,6 +206,7 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   // What the kernel already handed over is recorded before the journal closes.
   process.drain();
   sockets.drain();
+  files.drain();
   report_drops();
   poll_logins();
   sensor_event(SensorAction::AgentStop, "agent", "stopped", {});

@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
+#include "agent/sensors/watched_paths.h"
 #include "journal/journal_writer.h"
 
 namespace zagent {
@@ -18,6 +20,8 @@ struct RecorderOptions {
   uint32_t ring_bytes = 8u << 20;  // per sensor; a power of two
   uint64_t exe_hash_max_bytes = 64ull << 20;
   std::string utmp_path = "/var/run/utmp";
+  // Path prefixes the file sensor reports on (WatchedPaths syntax).
+  std::vector<std::string> watch = WatchedPaths::defaults();
   int64_t duration_ns = 0;         // 0: until stopped
   // Called about once a second with a one-line status.
   std::function<void(const std::string&)> status;

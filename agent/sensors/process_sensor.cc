@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "agent/sensors/kernel_path.h"
 #include "agent/sensors/percpu_sum.h"
 #include "agent/sensors/skeleton.h"
 #include "journal/error.h"
@@ -19,33 +20,6 @@ namespace zagent {
 namespace {
 
 std::string bounded(const char* s, size_t max) { return std::string(s, strnlen(s, max)); }
-
-// NUL-terminated strings one after the other; a last one without its NUL
-// was cut off and is kept as far as it goes.
-std::vector<std::string> split_nul(const char* data, size_t size) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (size_t i = 0; i < size; ++i) {
-    if (data[i] == '\0') {
-      parts.emplace_back(data + start, i - start);
-      start = i + 1;
-    }
-  }
-  if (start < size) parts.emplace_back(data + start, size - start);
-  return parts;
-}
-
-// A path the kernel walked (see process.h): components last first.
-std::string kernel_path(const char* data, unsigned size) {
-  if (size == 0) return {};
-  const std::vector<std::string> parts = split_nul(data, size);
-  std::string path = size >= ZAGENT_PATH_LIMIT ? "..." : "";
-  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-    path += '/';
-    path += *it;
-  }
-  return path.empty() ? "/" : path;
-}
 
 ProcessExec to_exec(const zagent_proc_event& r) {
   ProcessExec e;

@@ -1,6 +1,7 @@
 #include "agent/sensors/socket_sensor.h"
 
 #include <bpf/libbpf.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -8,7 +9,6 @@
 
 #include "agent/sensors/percpu_sum.h"
 #include "agent/sensors/skeleton.h"
-#include "agent/sensors/proc_link.h"
 #include "journal/error.h"
 #include "socket.h"
 #include "socket.skel.h"
@@ -28,7 +28,7 @@ IpAddress address(unsigned family, const unsigned char* bytes) {
 
 }  // namespace
 
-SocketSensor::SocketSensor(uint32_t ring_bytes, uint32_t agent_tgid, Sink sink) : sink_(std::move(sink)) {
+SocketSensor::SocketSensor(uint32_t ring_bytes, uint32_t agent_tgid, ExeCache& exes, Sink sink) : sink_(std::move(sink)), exes_(exes) {
   const SkeletonOps<socket_bpf> ops{socket_bpf__open, socket_bpf__load, socket_bpf__attach, socket_bpf__destroy};
   skel_ = start_skeleton("socket", ops, [&](socket_bpf* skel) {
     skel->rodata->agent_tgid = agent_tgid;
@@ -50,15 +50,15 @@ int SocketSensor::on_record(void* self, void* data, size_t size) {
   auto* sensor = static_cast<SocketSensor*>(self);
   if (size < sizeof(zagent_sock_event)) return 0;
   const auto& r = *static_cast<const zagent_sock_event*>(data);
-  if (r.action > ZAGENT_SOCK_CLOSE) return 0;
+  if (r.action > ZAGENT_SOCK_SEND) return 0;
   SocketEvent e;
   e.action = static_cast<SocketAction>(r.action);
-  e.protocol = Protocol::Tcp;
+  e.protocol = r.protocol == IPPROTO_UDP ? Protocol::Udp : Protocol::Tcp;
   e.pid = r.pid;
   e.start_boot_ns = r.start_boot_ns;
   e.uid = r.uid;
   e.comm = std::string(r.comm, strnlen(r.comm, sizeof r.comm));
-  e.exe = sensor->exe_of(r.pid, r.start_boot_ns);
+  e.exe = sensor->exes_.exe_of(r.pid, r.start_boot_ns);
   e.local_addr = address(r.family, r.local_addr);
   e.local_port = r.local_port;
   e.remote_addr = address(r.family, r.remote_addr);
@@ -67,15 +67,6 @@ int SocketSensor::on_record(void* self, void* data, size_t size) {
   e.bytes_received = r.bytes_received;
   sensor->sink_(r.boot_ns, std::move(e));
   return 0;
-}
-
-const std::string& SocketSensor::exe_of(uint32_t pid, uint64_t start_boot_ns) {
-  auto it = exe_cache_.find(pid);
-  if (it != exe_cache_.end() && it->second.first == start_boot_ns) return it->second.second;
-  if (exe_cache_.size() >= 4096) exe_cache_.clear();
-  auto& slot = exe_cache_[pid];
-  slot = {start_boot_ns, proc_link(pid, "exe")};
-  return slot.second;
 }
 
 void SocketSensor::drain() { ring_buffer__consume(ring_); }

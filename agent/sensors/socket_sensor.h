@@ -1,14 +1,13 @@
 // The socket sensor in user space: loads and attaches socket.bpf.c and turns
 // its records into SocketEvents (TCP connect, accept, listen, close with
-// bytes, IPv4 and IPv6).
+// bytes; UDP connect and first send to each peer; IPv4 and IPv6).
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <unordered_map>
-#include <utility>
 
+#include "agent/sensors/exe_cache.h"
 #include "journal/event.h"
 
 struct socket_bpf;
@@ -21,7 +20,7 @@ class SocketSensor {
   using Sink = std::function<void(uint64_t boot_ns, EventBody body)>;
 
   // Throws Error naming what is missing when the kernel refuses.
-  SocketSensor(uint32_t ring_bytes, uint32_t agent_tgid, Sink sink);
+  SocketSensor(uint32_t ring_bytes, uint32_t agent_tgid, ExeCache& exes, Sink sink);
   ~SocketSensor();
   SocketSensor(const SocketSensor&) = delete;
   SocketSensor& operator=(const SocketSensor&) = delete;
@@ -36,14 +35,10 @@ class SocketSensor {
  private:
   static int on_record(void* self, void* data, size_t size);
 
-  // exe of a process by (pid, start): one readlink per process, not per
-  // socket event. Bounded: cleared when full.
-  const std::string& exe_of(uint32_t pid, uint64_t start_boot_ns);
-
   socket_bpf* skel_ = nullptr;
   ring_buffer* ring_ = nullptr;
   Sink sink_;
-  std::unordered_map<uint64_t, std::pair<uint64_t, std::string>> exe_cache_;  // pid -> (start, exe)
+  ExeCache& exes_;
 };
 
 }  // namespace zagent

@@ -22,114 +22,23 @@
 
 #include "journal/hash_chain.h"
 #include "journal/journal_reader.h"
+#include "tests/support/recorder_harness.h"
 #include "tests/support/temp_dir.h"
 
 namespace zagent {
 namespace {
 
+using testing::RunningRecorder;
 using testing::TempDir;
-
-std::string skip_reason() {
-  if (::geteuid() != 0) return "not root";
-  struct stat st {};
-  if (::stat("/sys/kernel/btf/vmlinux", &st) != 0) return "no kernel BTF";
-  return "";
-}
-
-// `zagent run` as a child, stopped by SIGTERM.
-class RunningRecorder {
- public:
-  explicit RunningRecorder(const std::string& journal, const std::string& extra = "") {
-    int fds[2];
-    EXPECT_EQ(::pipe(fds), 0);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], STDERR_FILENO);
-      ::close(fds[0]);
-      const std::string cmd = std::string(ZAGENT_BINARY) + " run --journal " + journal + " --duration 60 " + extra;
-      ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), nullptr);
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    err_ = ::fdopen(fds[0], "r");
-    // Wait until the sensors are attached.
-    char line[512];
-    while (std::fgets(line, sizeof line, err_)) {
-      if (std::string(line).find("zagent: recording") != std::string::npos) {
-        attached_ = true;
-        break;
-      }
-      output_ += line;
-    }
-  }
-  ~RunningRecorder() {
-    if (pid_ > 0) stop();
-    if (err_) std::fclose(err_);
-  }
-  bool attached() const { return attached_; }
-  const std::string& output() const { return output_; }
-  pid_t pid() const { return pid_; }
-
-  // SIGTERM, then the exit status.
-  int stop() {
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-
- private:
-  pid_t pid_ = -1;
-  FILE* err_ = nullptr;
-  bool attached_ = false;
-  std::string output_;
-};
-
-// Runs argv in cwd as a child; returns its pid and wait status.
-std::pair<pid_t, int> run_child(const std::string& cwd, const std::vector<std::string>& argv, int kill_signal = 0) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    if (::chdir(cwd.c_str()) != 0) ::_exit(126);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  if (kill_signal) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    ::kill(pid, kill_signal);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return {pid, status};
-}
-
-std::vector<Event> read_journal(const std::string& dir) {
-  std::vector<Event> events;
-  JournalReader reader({dir}, ReadOptions{}, [](const Damage& d) { ADD_FAILURE() << d.to_string(); });
-  ReadBlock block;
-  while (reader.next_block(&block)) events.insert(events.end(), block.events.begin(), block.events.end());
-  return events;
-}
-
-template <typename T>
-const T* find_for_pid(const std::vector<Event>& events, uint32_t pid) {
-  for (const Event& e : events) {
-    if (const T* t = std::get_if<T>(&e.body); t && t->pid == pid) return t;
-  }
-  return nullptr;
-}
+using testing::find_for_pid;
+using testing::read_journal;
+using testing::real;
+using testing::run_child;
+using testing::skip_reason;
 
 std::string sha256_of(const std::string& path) {
   const auto r = testing::run_command("sha256sum " + path);
   return r.out.substr(0, 64);
-}
-
-std::string real(const std::string& path) {
-  char buf[PATH_MAX];
-  return ::realpath(path.c_str(), buf) ? buf : path;
 }
 
 TEST(Recorder, ExecForkAndExitOfAHelperAreRecordedExactly) {

@@ -1,0 +1,69 @@
+#include "agent/sensors/file_sensor.h"
+
+#include <bpf/libbpf.h>
+
+#include <cstring>
+
+#include "agent/sensors/kernel_path.h"
+#include "agent/sensors/percpu_sum.h"
+#include "agent/sensors/skeleton.h"
+#include "file.h"
+#include "file.skel.h"
+#include "journal/error.h"
+
+namespace zagent {
+
+namespace {
+
+std::string full_path(const zagent_file_path& p) {
+  const unsigned name_size = p.name_size > sizeof p.name ? sizeof p.name : p.name_size;
+  return caller_path(kernel_path(p.dir, p.dir_size > ZAGENT_PATH_BUF ? ZAGENT_PATH_BUF : p.dir_size),
+                     std::string(p.name, strnlen(p.name, name_size)));
+}
+
+}  // namespace
+
+FileSensor::FileSensor(uint32_t ring_bytes, uint32_t agent_tgid, ExeCache& exes, const std::vector<std::string>& watch, Sink sink)
+    : watched_(watch), sink_(std::move(sink)), exes_(exes) {
+  const SkeletonOps<file_bpf> ops{file_bpf__open, file_bpf__load, file_bpf__attach, file_bpf__destroy};
+  skel_ = start_skeleton("file", ops, [&](file_bpf* skel) {
+    skel->rodata->agent_tgid = agent_tgid;
+    bpf_map__set_max_entries(skel->maps.events, ring_bytes);
+  });
+  ring_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), &FileSensor::on_record, this, nullptr);
+  if (!ring_) {
+    file_bpf__destroy(skel_);
+    throw Error("file sensor: cannot open its ring buffer");
+  }
+}
+
+FileSensor::~FileSensor() {
+  ring_buffer__free(ring_);
+  file_bpf__destroy(skel_);
+}
+
+int FileSensor::on_record(void* self, void* data, size_t size) {
+  auto* sensor = static_cast<FileSensor*>(self);
+  if (size < sizeof(zagent_file_event)) return 0;
+  const auto& r = *static_cast<const zagent_file_event*>(data);
+  if (r.action > ZAGENT_FILE_CHMOD) return 0;
+  FileEvent e;
+  e.action = static_cast<FileAction>(r.action);
+  e.path = full_path(r.path);
+  if (e.action == FileAction::Rename) e.new_path = full_path(r.new_path);
+  if (!sensor->watched_.matches(e.path) && !sensor->watched_.matches(e.new_path)) return 0;
+  e.pid = r.pid;
+  e.start_boot_ns = r.start_boot_ns;
+  e.uid = r.uid;
+  e.comm = std::string(r.comm, strnlen(r.comm, sizeof r.comm));
+  e.exe = sensor->exes_.exe_of(r.pid, r.start_boot_ns);
+  e.mode = r.mode;
+  sensor->sink_(r.boot_ns, std::move(e));
+  return 0;
+}
+
+void FileSensor::drain() { ring_buffer__consume(ring_); }
+
+uint64_t FileSensor::drops() const { return percpu_sum(skel_->maps.drops, 0); }
+
+}  // namespace zagent
