@@ -127,6 +127,7 @@ void load_config(const std::string& path, RecorderOptions* o) {
   o->ring_bytes = ring_kib * 1024;
   r.integer("sensors", "exe_hash_max_bytes", &o->exe_hash_max_bytes, 0, INT64_MAX);
   r.string("sensors", "utmp_path", &o->utmp_path);
+  r.string("sensors", "wtmp_path", &o->wtmp_path);
   r.strings("files", "watch", &o->watch);
   for (const std::string& prefix : o->watch) {
     if (prefix.empty() || prefix[0] != '/') {

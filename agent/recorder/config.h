@@ -19,7 +19,8 @@
 //   [sensors]
 //   ring_kib = 8192               # per sensor, a power of two
 //   exe_hash_max_bytes = 67108864 # larger executables are recorded as too_large
-//   utmp_path = "/var/run/utmp"   # where the login sensor reads sessions
+//   utmp_path = "/var/run/utmp"   # where the login sensor reads open sessions
+//   wtmp_path = "/var/log/wtmp"   # ...and logins and logouts ("": utmp only)
 //
 //   [files]
 //   watch = ["/etc", "/home/*/.ssh"]  # path prefixes the file sensor reports;

@@ -120,11 +120,14 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   for (const std::string& prefix : options_.watch) watched += (watched.empty() ? "" : " ") + prefix;
   sensor_event(SensorAction::SensorAttached, "file",
                "eBPF raw_tp/sys_exit (open, creat, unlink, rmdir, rename, chmod families); watching " + watched, {});
-  LoginSensor logins(options_.utmp_path);
+  LoginSensor logins(options_.utmp_path, options_.wtmp_path);
   const auto poll_logins = [&] {
     logins.poll([&](int64_t ts, LoginEvent e) { record(ts ? ts : BootClock::wall_now(), std::move(e)); });
   };
-  sensor_event(SensorAction::SensorAttached, "login", "utmp " + options_.utmp_path + ", read every second", {});
+  sensor_event(SensorAction::SensorAttached, "login",
+               "utmp " + options_.utmp_path + " at start, then wtmp " + options_.wtmp_path +
+                   " (utmp when there is no wtmp), read every second",
+               {});
   poll_logins();
   // After attaching, so that no process falls between the snapshot and the
   // sensor (one that shows in both is harmless).

@@ -20,6 +20,7 @@ struct RecorderOptions {
   uint32_t ring_bytes = 8u << 20;  // per sensor; a power of two
   uint64_t exe_hash_max_bytes = 64ull << 20;
   std::string utmp_path = "/var/run/utmp";
+  std::string wtmp_path = "/var/log/wtmp";  // "" or missing: utmp only
   // Path prefixes the file sensor reports on (WatchedPaths syntax).
   std::vector<std::string> watch = WatchedPaths::defaults();
   int64_t duration_ns = 0;         // 0: until stopped

@@ -1,8 +1,11 @@
-// The login sensor: user sessions from utmp. Reads the (small) file once a
-// second and reports each session that appears (a USER_PROCESS record) and
-// each that ends (its line's record turns DEAD_PROCESS), with the time utmp
-// gives, which is when the login or logout happened. Sessions present at
-// start are reported as starts with their original login time.
+// The login sensor: user sessions from utmp and wtmp. utmp holds the
+// sessions open now: read at start, each reported as a start with its
+// original login time. Changes then come from wtmp, the append-only log of
+// logins (USER_PROCESS) and logouts (DEAD_PROCESS), read from where the last
+// poll stopped, so that a session shorter than the poll interval still gives
+// a start and an end, each with the time the record gives. Without wtmp,
+// utmp is re-read every poll and compared (a session that starts and ends
+// between two polls is then missed).
 #pragma once
 
 #include <cstdint>
@@ -12,16 +15,18 @@
 
 #include "journal/event.h"
 
+struct utmp;
+
 namespace zagent {
 
 class LoginSensor {
  public:
-  // ts: when it happened, ns since the epoch; 0 when utmp does not say.
+  // ts: when it happened, ns since the epoch; 0 when the record does not say.
   using Sink = std::function<void(int64_t ts, LoginEvent event)>;
 
-  explicit LoginSensor(std::string utmp_path) : path_(std::move(utmp_path)) {}
+  LoginSensor(std::string utmp_path, std::string wtmp_path);
 
-  // Re-reads utmp and reports what changed since the last call.
+  // Reports what changed since the last call (at the first: who is logged in).
   void poll(const Sink& sink);
 
  private:
@@ -30,7 +35,16 @@ class LoginSensor {
     int64_t ts = 0;
     LoginEvent start;
   };
-  std::string path_;
+  void poll_utmp(const Sink& sink);
+  void poll_wtmp(const Sink& sink);
+  // One login or logout record; false when it is neither.
+  bool apply(const utmp& u, const Sink& sink);
+
+  std::string utmp_path_;
+  std::string wtmp_path_;
+  bool first_ = true;
+  bool use_wtmp_ = false;
+  uint64_t wtmp_offset_ = 0;             // bytes of wtmp already read
   std::map<std::string, Session> open_;  // by utmp line (tty)
 };
 

@@ -365,8 +365,9 @@ utmp login_record(short type, const char* line, const char* user, const char* ho
   return u;
 }
 
-void write_utmp(const std::string& path, const std::vector<utmp>& records) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+void write_utmp(const std::string& path, const std::vector<utmp>& records,
+                std::ios::openmode mode = std::ios::trunc) {
+  std::ofstream out(path, std::ios::binary | mode);
   for (const utmp& u : records) out.write(reinterpret_cast<const char*>(&u), sizeof u);
 }
 
@@ -376,7 +377,7 @@ TEST(Recorder, LoginsFromUtmpStartAndEndWithTheirOwnTimes) {
   const std::string utmp_path = dir / "utmp";
   const utmp early = login_record(USER_PROCESS, "pts/41", "early", "", 0, 4141, 1'764'000'000);
   write_utmp(utmp_path, {early});
-  std::ofstream(dir / "zagent.toml") << "[sensors]\nutmp_path = \"" << utmp_path << "\"\n";
+  std::ofstream(dir / "zagent.toml") << "[sensors]\nutmp_path = \"" << utmp_path << "\"\nwtmp_path = \"\"\n";
   RunningRecorder recorder(dir / "journal", "--config " + dir / "zagent.toml");
   ASSERT_TRUE(recorder.attached()) << recorder.output();
 
@@ -403,6 +404,51 @@ TEST(Recorder, LoginsFromUtmpStartAndEndWithTheirOwnTimes) {
   expected_end.action = LoginAction::End;
   EXPECT_EQ(logins[2].first, 1'764'000'200'250'000'000);  // the DEAD_PROCESS record's time
   EXPECT_EQ(logins[2].second, expected_end);
+}
+
+// With wtmp, a session that starts and ends between two polls still gives
+// both events, and a wtmp rotated (truncated) while running is read anew.
+TEST(Recorder, LoginsFromWtmpKeepSessionsShorterThanAPollAndSurviveRotation) {
+  if (const std::string why = skip_reason(); !why.empty()) GTEST_SKIP() << "SKIP: " << why;
+  TempDir dir;
+  const std::string utmp_path = dir / "utmp", wtmp_path = dir / "wtmp";
+  const utmp open_at_start = login_record(USER_PROCESS, "pts/51", "early", "", 0, 5151, 1'764'000'000);
+  write_utmp(utmp_path, {open_at_start});
+  // History before the agent started is not replayed.
+  write_utmp(wtmp_path, {login_record(USER_PROCESS, "pts/50", "old", "", 0, 5050, 1'763'000'000)});
+  std::ofstream(dir / "zagent.toml") << "[sensors]\nutmp_path = \"" << utmp_path << "\"\nwtmp_path = \"" << wtmp_path
+                                     << "\"\n";
+  RunningRecorder recorder(dir / "journal", "--config " + dir / "zagent.toml");
+  ASSERT_TRUE(recorder.attached()) << recorder.output();
+
+  // In one write, faster than any poll: a login and its logout, and the
+  // logout of the session open at start.
+  write_utmp(wtmp_path,
+             {login_record(USER_PROCESS, "pts/52", "brief", "10.1.2.3", 0x0A010203, 5252, 1'764'000'100),
+              login_record(DEAD_PROCESS, "pts/52", "", "", 0, 5252, 1'764'000'101),
+              login_record(DEAD_PROCESS, "pts/51", "", "", 0, 5151, 1'764'000'102)},
+             std::ios::app);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  write_utmp(wtmp_path, {login_record(USER_PROCESS, "pts/53", "after", "", 0, 5353, 1'764'000'200)});  // rotated
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(recorder.stop(), 0);
+
+  std::vector<std::string> got;
+  for (const Event& e : read_journal(dir / "journal")) {
+    if (const auto* l = std::get_if<LoginEvent>(&e.body)) {
+      got.push_back(std::string(l->action == LoginAction::Start ? "start " : "end ") + l->user + " " + l->tty + " " +
+                    l->remote_host + " " + l->remote_addr.to_string() + " " + std::to_string(l->pid) + " " +
+                    std::to_string(e.ts));
+    }
+  }
+  const std::vector<std::string> want = {
+      "start early pts/51  0.0.0.0 5151 1764000000250000000",
+      "start brief pts/52 10.1.2.3 10.1.2.3 5252 1764000100250000000",
+      "end brief pts/52 10.1.2.3 10.1.2.3 5252 1764000101250000000",
+      "end early pts/51  0.0.0.0 5151 1764000102250000000",
+      "start after pts/53  0.0.0.0 5353 1764000200250000000",
+  };
+  EXPECT_EQ(got, want);
 }
 
 TEST(Recorder, AFullDiskPausesTheJournalAndLosesNothingHeldWhenSpaceReturns) {
