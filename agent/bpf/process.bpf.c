@@ -69,7 +69,24 @@ static __always_inline struct zagent_proc_event* reserve(__u32 kind, __u32 drop,
   e->exe_size = 0;
   e->cwd_size = 0;
   e->tty[0] = 0;
+  e->cgroup_name[0] = 0;
+  e->cgroup_v1_name[0] = 0;
   return e;
+}
+
+// The cgroup names a container id may be read from (process.h).
+static __always_inline void read_cgroup_names(struct zagent_proc_event* e, struct task_struct* task) {
+  struct css_set* cgroups = BPF_CORE_READ(task, cgroups);
+  const char* name = BPF_CORE_READ(cgroups, dfl_cgrp, kn, name);
+  if (name) bpf_probe_read_kernel_str(e->cgroup_name, sizeof(e->cgroup_name), name);
+  if (!bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id)) return;
+  const int memory = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+  if (memory < 0 || memory >= bpf_core_field_size(cgroups->subsys) / sizeof(void*)) return;
+  struct cgroup_subsys_state* css = 0;
+  bpf_probe_read_kernel(&css, sizeof(css), &cgroups->subsys[memory & 15]);
+  if (!css) return;
+  name = BPF_CORE_READ(css, cgroup, kn, name);
+  if (name) bpf_probe_read_kernel_str(e->cgroup_v1_name, sizeof(e->cgroup_v1_name), name);
 }
 
 SEC("tp_btf/sched_process_exec")
@@ -78,6 +95,7 @@ int BPF_PROG(handle_exec, struct task_struct* task, pid_t old_pid, struct linux_
   struct zagent_proc_event* e = reserve(ZAGENT_PROC_EXEC, ZAGENT_DROP_EXEC, task);
   if (!e) return 0;
   e->cgroup_id = bpf_get_current_cgroup_id();
+  read_cgroup_names(e, task);
   struct tty_struct* tty = BPF_CORE_READ(task, signal, tty);
   if (tty) BPF_CORE_READ_STR_INTO(&e->tty, tty, name);
   // Read here, not from /proc later: short-lived processes are gone by then.

@@ -9,6 +9,7 @@
 #define ZAGENT_COMM_LEN 16
 #define ZAGENT_ARGV_LEN 2048
 #define ZAGENT_TTY_LEN 32
+#define ZAGENT_CGROUP_NAME_LEN 128
 
 enum zagent_proc_kind {
   ZAGENT_PROC_EXEC = 1,
@@ -47,6 +48,11 @@ struct zagent_proc_event {
   unsigned long long cgroup_id;
   char comm[ZAGENT_COMM_LEN];
   char tty[ZAGENT_TTY_LEN];     /* the controlling terminal, "" when none */
+  /* The names (last component) of the process's cgroup in the unified
+   * hierarchy and in the v1 memory hierarchy, where container runtimes put
+   * the container id ("docker-<id>.scope", ".../<id>"); "" when none. */
+  char cgroup_name[ZAGENT_CGROUP_NAME_LEN];
+  char cgroup_v1_name[ZAGENT_CGROUP_NAME_LEN];
   char exe[ZAGENT_PATH_BUF];
   char cwd[ZAGENT_PATH_BUF];
   char argv[ZAGENT_ARGV_LEN];

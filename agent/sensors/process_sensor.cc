@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "agent/sensors/container_id.h"
 #include "agent/sensors/kernel_path.h"
 #include "agent/sensors/percpu_sum.h"
 #include "agent/sensors/skeleton.h"
@@ -47,6 +48,8 @@ ProcessExec to_exec(const zagent_proc_event& r) {
     e.tty.insert(3, "/");
   }
   e.cgroup_id = r.cgroup_id;
+  e.container_id = container_id_in(bounded(r.cgroup_name, sizeof r.cgroup_name));
+  if (e.container_id.empty()) e.container_id = container_id_in(bounded(r.cgroup_v1_name, sizeof r.cgroup_v1_name));
   return e;
 }
 

@@ -1,5 +1,6 @@
 #include "agent/sensors/process_snapshot.h"
 
+#include "agent/sensors/container_id.h"
 #include "agent/sensors/proc_link.h"
 
 #include <dirent.h>
@@ -73,6 +74,7 @@ bool read_process(uint32_t pid, ExeHasher& hasher, ProcessSnapshot* p) {
   if (start < cmdline.size()) p->argv.push_back(cmdline.substr(start));
   p->exe = proc_link(pid, "exe");
   p->cwd = proc_link(pid, "cwd");
+  p->container_id = container_id_of_pid(pid);
   if (!p->exe.empty()) hasher.hash(dir + "/exe", &p->exe_sha256, &p->exe_hash_status);
   return true;
 }
