@@ -1,8 +1,15 @@
 // The file sensor: create, open for writing, unlink, rename and chmod of
 // regular files and directories, seen as their system calls return with
-// success (the syscall tracepoints are the stable place every path takes;
-// this kernel offers neither kprobes nor fentry). Which paths are of
-// interest is decided in user space (file_sensor.cc).
+// success (the syscall tracepoint is the stable place every path takes;
+// this kernel offers neither kprobes nor fentry).
+//
+// Only calls under a watched directory reach the ring buffer: user space
+// puts the inode of every watched directory in `watched_dirs`, and a call
+// is kept when the file, or the directory its name is relative to, has one
+// of them as an ancestor. A name that is absolute has no directory to walk
+// here; such calls (unlink, rename, chmod by absolute path) are passed on
+// when the name's first component is that of a prefix (`watched_tops`),
+// and user space checks their whole path.
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
@@ -51,6 +58,69 @@ struct {
   __type(value, __u64);
 } drops SEC(".maps");
 
+// The watched directories, by inode: (ino, dev as the kernel encodes it).
+struct dir_key {
+  __u64 ino;
+  __u32 dev;
+  __u32 pad;
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, ZAGENT_WATCHED_DIRS);
+  __type(key, struct dir_key);
+  __type(value, __u8);
+} watched_dirs SEC(".maps");
+
+struct top {
+  char name[ZAGENT_TOP_LEN];
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 256);
+  __type(key, struct top);
+  __type(value, __u8);
+} watched_tops SEC(".maps");
+
+// Whether an absolute name may lie under a prefix: its first component is
+// the first component of one.
+static __always_inline bool top_watched(const char* name) {
+  struct top any = {};
+  if (bpf_map_lookup_elem(&watched_tops, &any)) return true;
+  struct top t = {};
+  if (bpf_probe_read_user_str(t.name, sizeof(t.name), name + 1) <= 0) return false;
+  bool cut = false;  // from the first '/' on, NULs
+  for (int i = 0; i < ZAGENT_TOP_LEN - 1; ++i) {
+    cut = cut || t.name[i] == '/' || t.name[i] == 0;
+    if (cut) t.name[i] = 0;
+  }
+  t.name[ZAGENT_TOP_LEN - 1] = 0;
+  return bpf_map_lookup_elem(&watched_tops, &t) != 0;
+}
+
+static long watched_step(__u32 index, void* data) {
+  struct path_walk* w = data;
+  struct dentry* dentry = (struct dentry*)w->dentry;
+  struct inode* inode = BPF_CORE_READ(dentry, d_inode);
+  if (inode) {
+    struct dir_key key = {.ino = BPF_CORE_READ(inode, i_ino), .dev = BPF_CORE_READ(inode, i_sb, s_dev)};
+    if (bpf_map_lookup_elem(&watched_dirs, &key)) {
+      w->found = 1;
+      return 1;
+    }
+  }
+  return walk_up(w) ? 0 : 1;
+}
+
+// Whether `path` is a watched directory or lies under one.
+static __always_inline bool watched(const struct path* path) {
+  struct path_walk w;
+  walk_start(&w, path);
+  bpf_loop(64, watched_step, &w, 0);
+  return w.found;
+}
+
 static __always_inline struct file* file_of_fd(long fd) {
   if (fd < 0) return 0;
   struct task_struct* task = bpf_get_current_task_btf();
@@ -89,6 +159,30 @@ static __always_inline void path_of_file(struct zagent_file_path* out, struct fi
   out->dir_size = read_path(out->dir, &p);
 }
 
+// The directory a name passed with `dirfd` is relative to.
+static __always_inline bool dir_of(long dirfd, struct path* dir) {
+  if ((int)dirfd == AT_FDCWD) {
+    struct task_struct* task = bpf_get_current_task_btf();
+    *dir = BPF_CORE_READ(task, fs, pwd);
+    return true;
+  }
+  struct file* file = file_of_fd((int)dirfd);
+  if (!file) return false;
+  *dir = BPF_CORE_READ(file, f_path);
+  return true;
+}
+
+// Whether a name passed as (dirfd, name) may be watched: an absolute name
+// when its first component is a prefix's (user space decides); a relative
+// one when its directory is watched.
+static __always_inline bool name_watched(long dirfd, const char* name) {
+  char first = 0;
+  if (bpf_probe_read_user(&first, 1, name) != 0) return false;
+  if (first == '/') return top_watched(name);
+  struct path dir;
+  return dir_of(dirfd, &dir) && watched(&dir);
+}
+
 // A path passed as (dirfd, name): the name as given, and the directory it
 // is relative to unless it is absolute.
 static __always_inline void path_at(struct zagent_file_path* out, long dirfd, const char* name) {
@@ -96,15 +190,7 @@ static __always_inline void path_at(struct zagent_file_path* out, long dirfd, co
   out->name_size = n > 0 ? n : 0;
   if (n > 0 && out->name[0] == '/') return;
   struct path dir;
-  if ((int)dirfd == AT_FDCWD) {
-    struct task_struct* task = bpf_get_current_task_btf();
-    dir = BPF_CORE_READ(task, fs, pwd);
-  } else {
-    struct file* file = file_of_fd((int)dirfd);
-    if (!file) return;
-    dir = BPF_CORE_READ(file, f_path);
-  }
-  out->dir_size = read_path(out->dir, &dir);
+  if (dir_of(dirfd, &dir)) out->dir_size = read_path(out->dir, &dir);
 }
 
 // open(), creat(), openat(), openat2() that returned a descriptor to a
@@ -116,6 +202,8 @@ static __always_inline int on_open(long fd) {
   if (!(fmode & (FMODE_WRITE | FMODE_CREATED))) return 0;
   const __u32 imode = BPF_CORE_READ(file, f_inode, i_mode);
   if ((imode & S_IFMT) != S_IFREG) return 0;
+  struct path p = BPF_CORE_READ(file, f_path);
+  if (!watched(&p)) return 0;
   struct zagent_file_event* e = reserve(fmode & FMODE_CREATED ? ZAGENT_FILE_CREATE : ZAGENT_FILE_WRITE_OPEN);
   if (!e) return 0;
   e->mode = imode & 07777;
@@ -124,10 +212,10 @@ static __always_inline int on_open(long fd) {
   return 0;
 }
 
-SEC("raw_tp/sys_exit")
+SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs* regs, long ret) {
   if (ret < 0) return 0;
-  const long id = BPF_CORE_READ(regs, orig_ax);
+  const long id = regs->orig_ax;  // a BTF pointer: read directly, no helper call
   // The cheap test first: most system calls are none of these.
   if (id != NR_OPEN && id != NR_CREAT && id != NR_OPENAT && id != NR_OPENAT2 && id != NR_UNLINK &&
       id != NR_UNLINKAT && id != NR_RMDIR && id != NR_RENAME && id != NR_RENAMEAT && id != NR_RENAMEAT2 &&
@@ -137,54 +225,57 @@ int BPF_PROG(handle_sys_exit, struct pt_regs* regs, long ret) {
   if ((bpf_get_current_pid_tgid() >> 32) == agent_tgid) return 0;
   if (id == NR_OPEN || id == NR_CREAT || id == NR_OPENAT || id == NR_OPENAT2) return on_open(ret);
   // Arguments as saved at entry: di, si, dx, r10 are the first four.
-  const long a0 = BPF_CORE_READ(regs, di);
-  const long a1 = BPF_CORE_READ(regs, si);
-  const long a2 = BPF_CORE_READ(regs, dx);
-  const long a3 = BPF_CORE_READ(regs, r10);
-  struct zagent_file_event* e = 0;
+  const long a0 = regs->di;
+  const long a1 = regs->si;
+  const long a2 = regs->dx;
+  const long a3 = regs->r10;
+  __u32 action = ZAGENT_FILE_UNLINK, mode = 0;
+  long dirfd = AT_FDCWD, new_dirfd = AT_FDCWD;
+  const char* name = 0;
+  const char* new_name = 0;
+  struct file* file = 0;  // fchmod: the file itself
   switch (id) {
     case NR_UNLINK:
     case NR_RMDIR:
-      if ((e = reserve(ZAGENT_FILE_UNLINK))) path_at(&e->path, AT_FDCWD, (const char*)a0);
+      name = (const char*)a0;
       break;
     case NR_UNLINKAT:
-      if ((e = reserve(ZAGENT_FILE_UNLINK))) path_at(&e->path, a0, (const char*)a1);
+      dirfd = a0, name = (const char*)a1;
       break;
     case NR_RENAME:
-      if ((e = reserve(ZAGENT_FILE_RENAME))) {
-        path_at(&e->path, AT_FDCWD, (const char*)a0);
-        path_at(&e->new_path, AT_FDCWD, (const char*)a1);
-      }
+      action = ZAGENT_FILE_RENAME, name = (const char*)a0, new_name = (const char*)a1;
       break;
     case NR_RENAMEAT:
     case NR_RENAMEAT2:
-      if ((e = reserve(ZAGENT_FILE_RENAME))) {
-        path_at(&e->path, a0, (const char*)a1);
-        path_at(&e->new_path, a2, (const char*)a3);
-      }
+      action = ZAGENT_FILE_RENAME, dirfd = a0, name = (const char*)a1, new_dirfd = a2, new_name = (const char*)a3;
       break;
     case NR_CHMOD:
-      if ((e = reserve(ZAGENT_FILE_CHMOD))) {
-        e->mode = a1 & 07777;
-        path_at(&e->path, AT_FDCWD, (const char*)a0);
-      }
+      action = ZAGENT_FILE_CHMOD, name = (const char*)a0, mode = a1;
       break;
-    case NR_FCHMOD: {
-      struct file* file = file_of_fd(a0);
-      if (file && (e = reserve(ZAGENT_FILE_CHMOD))) {
-        e->mode = a1 & 07777;
-        path_of_file(&e->path, file);
-      }
+    case NR_FCHMOD:
+      action = ZAGENT_FILE_CHMOD, mode = a1;
+      if (!(file = file_of_fd(a0))) return 0;
       break;
-    }
     case NR_FCHMODAT:
     case NR_FCHMODAT2:
-      if ((e = reserve(ZAGENT_FILE_CHMOD))) {
-        e->mode = a2 & 07777;
-        path_at(&e->path, a0, (const char*)a1);
-      }
+      action = ZAGENT_FILE_CHMOD, dirfd = a0, name = (const char*)a1, mode = a2;
       break;
   }
-  if (e) bpf_ringbuf_submit(e, ring_wakeup_flags(&events));
+  if (file) {
+    struct path p = BPF_CORE_READ(file, f_path);
+    if (!watched(&p)) return 0;
+  } else if (!name_watched(dirfd, name) && !(new_name && name_watched(new_dirfd, new_name))) {
+    return 0;
+  }
+  struct zagent_file_event* e = reserve(action);
+  if (!e) return 0;
+  e->mode = mode & 07777;
+  if (file) {
+    path_of_file(&e->path, file);
+  } else {
+    path_at(&e->path, dirfd, name);
+  }
+  if (new_name) path_at(&e->new_path, new_dirfd, new_name);
+  bpf_ringbuf_submit(e, ring_wakeup_flags(&events));
   return 0;
 }

@@ -7,6 +7,10 @@
 
 #define ZAGENT_COMM_LEN 16
 #define ZAGENT_NAME_LEN 512 /* a path as the caller passed it */
+#define ZAGENT_WATCHED_DIRS 1024 /* watched directories, after expanding "*" */
+/* The first component of each prefix ("etc" of /etc/ssh), cut to this many
+ * bytes with NUL padding; all NULs: any (a prefix "/" or one starting "/" followed by "*"). */
+#define ZAGENT_TOP_LEN 32
 
 enum zagent_file_action {
   ZAGENT_FILE_CREATE = 0, /* values match the schema's FileAction */

@@ -248,20 +248,20 @@ static __always_inline int on_udp_send(const struct sock* sk, __u64 inode, struc
 // are still in the registers saved at entry.
 static __always_inline int on_send(long id, struct pt_regs* regs, long ret) {
   __u64 inode = 0;
-  const struct sock* sk = sock_of_fd(BPF_CORE_READ(regs, di), &inode);
+  const struct sock* sk = sock_of_fd(regs->di, &inode);
   if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_UDP) return 0;
   struct peer to = {};
   if (id == NR_SENDTO) {
-    const void* addr = (const void*)BPF_CORE_READ(regs, r8);
+    const void* addr = (const void*)regs->r8;
     return on_udp_send(sk, inode, &to, read_peer(addr, &to));
   }
   if (id == NR_SENDMSG) {
-    const struct user_msghdr* msg = (const struct user_msghdr*)BPF_CORE_READ(regs, si);
+    const struct user_msghdr* msg = (const struct user_msghdr*)regs->si;
     void* name = 0;
     bpf_probe_read_user(&name, sizeof(name), &msg->msg_name);
     return on_udp_send(sk, inode, &to, read_peer(name, &to));
   }
-  const struct mmsghdr* msgs = (const struct mmsghdr*)BPF_CORE_READ(regs, si);
+  const struct mmsghdr* msgs = (const struct mmsghdr*)regs->si;
   for (int i = 0; i < SENDMMSG_SEEN && i < ret; ++i) {
     void* name = 0;
     bpf_probe_read_user(&name, sizeof(name), &msgs[i].msg_hdr.msg_name);
@@ -273,7 +273,7 @@ static __always_inline int on_send(long id, struct pt_regs* regs, long ret) {
 // connect() on a UDP socket fixes its peer (sends then name none).
 static __always_inline int on_connect(struct pt_regs* regs) {
   __u64 inode = 0;
-  const struct sock* sk = sock_of_fd(BPF_CORE_READ(regs, di), &inode);
+  const struct sock* sk = sock_of_fd(regs->di, &inode);
   if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_UDP) return 0;
   if (BPF_CORE_READ(sk, __sk_common.skc_dport) == 0) return 0;  // AF_UNSPEC: disconnected
   struct owner o = {};
@@ -281,10 +281,10 @@ static __always_inline int on_connect(struct pt_regs* regs) {
   return emit(sk, ZAGENT_SOCK_CONNECT, &o, 0);
 }
 
-SEC("raw_tp/sys_exit")
+SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs* regs, long ret) {
   if (ret < 0) return 0;
-  const long id = BPF_CORE_READ(regs, orig_ax);
+  const long id = regs->orig_ax;  // a BTF pointer: read directly, no helper call
   switch (id) {
     case NR_ACCEPT:
     case NR_ACCEPT4:

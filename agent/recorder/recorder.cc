@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "agent/recorder/boot_clock.h"
+#include "agent/recorder/ring_waiter.h"
 #include "agent/sensors/exe_hasher.h"
 #include "agent/sensors/file_sensor.h"
 #include "agent/sensors/login_sensor.h"
@@ -120,6 +121,8 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   for (const std::string& prefix : options_.watch) watched += (watched.empty() ? "" : " ") + prefix;
   sensor_event(SensorAction::SensorAttached, "file",
                "eBPF raw_tp/sys_exit (open, creat, unlink, rmdir, rename, chmod families); watching " + watched, {});
+  RingWaiter rings;
+  for (const int fd : {process.epoll_fd(), sockets.epoll_fd(), files.epoll_fd()}) rings.add(fd);
   LoginSensor logins(options_.utmp_path, options_.wtmp_path);
   const auto poll_logins = [&] {
     logins.poll([&](int64_t ts, LoginEvent e) { record(ts ? ts : BootClock::wall_now(), std::move(e)); });
@@ -160,7 +163,7 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   while (!stop.load()) {
     // The sensors wake this loop only when their rings fill up; otherwise
     // it drains them on this timer.
-    process.poll(kPollMs);
+    rings.wait(kPollMs);
     process.drain();
     sockets.drain();
     files.drain();
@@ -187,6 +190,7 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
       next_tick = now + kSecond;
       report_drops();
       poll_logins();
+      files.refresh();
       if (const int64_t jump = clock.refresh()) {
         sensor_event(SensorAction::ClockJump, "agent", "the wall clock jumped",
                      {{"jump_ns", static_cast<uint64_t>(jump)}});

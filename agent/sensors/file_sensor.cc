@@ -1,6 +1,10 @@
 #include "agent/sensors/file_sensor.h"
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <glob.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <cstring>
 
@@ -15,6 +19,13 @@ namespace zagent {
 
 namespace {
 
+// The key of file.bpf.c's watched_dirs.
+struct DirKey {
+  uint64_t ino;
+  uint32_t dev;
+  uint32_t pad;
+};
+
 std::string full_path(const zagent_file_path& p) {
   const unsigned name_size = p.name_size > sizeof p.name ? sizeof p.name : p.name_size;
   return caller_path(kernel_path(p.dir, p.dir_size > ZAGENT_PATH_BUF ? ZAGENT_PATH_BUF : p.dir_size),
@@ -23,8 +34,9 @@ std::string full_path(const zagent_file_path& p) {
 
 }  // namespace
 
-FileSensor::FileSensor(uint32_t ring_bytes, uint32_t agent_tgid, ExeCache& exes, const std::vector<std::string>& watch, Sink sink)
-    : watched_(watch), sink_(std::move(sink)), exes_(exes) {
+FileSensor::FileSensor(uint32_t ring_bytes, uint32_t agent_tgid, ExeCache& exes, const std::vector<std::string>& watch,
+                       Sink sink)
+    : prefixes_(watch), watched_(watch), sink_(std::move(sink)), exes_(exes) {
   const SkeletonOps<file_bpf> ops{file_bpf__open, file_bpf__load, file_bpf__attach, file_bpf__destroy};
   skel_ = start_skeleton("file", ops, [&](file_bpf* skel) {
     skel->rodata->agent_tgid = agent_tgid;
@@ -35,6 +47,15 @@ FileSensor::FileSensor(uint32_t ring_bytes, uint32_t agent_tgid, ExeCache& exes,
     file_bpf__destroy(skel_);
     throw Error("file sensor: cannot open its ring buffer");
   }
+  // The first components of the prefixes, for absolute names (file.bpf.c).
+  const uint8_t one = 1;
+  for (const std::string& prefix : watch) {
+    const std::vector<std::string> parts = path_components(prefix);
+    char top[ZAGENT_TOP_LEN] = {};  // all NULs: any
+    if (!parts.empty() && parts[0] != "*") std::strncpy(top, parts[0].c_str(), sizeof top - 1);
+    bpf_map_update_elem(bpf_map__fd(skel_->maps.watched_tops), top, &one, BPF_ANY);
+  }
+  refresh();
 }
 
 FileSensor::~FileSensor() {
@@ -62,7 +83,38 @@ int FileSensor::on_record(void* self, void* data, size_t size) {
   return 0;
 }
 
+void FileSensor::refresh() {
+  std::set<std::pair<uint64_t, uint32_t>> now;
+  for (const std::string& prefix : prefixes_) {
+    glob_t g{};
+    if (::glob(prefix.c_str(), GLOB_NOSORT | GLOB_NOESCAPE, nullptr, &g) == 0) {
+      for (size_t i = 0; i < g.gl_pathc && now.size() < ZAGENT_WATCHED_DIRS; ++i) {
+        struct stat st {};
+        if (::stat(g.gl_pathv[i], &st) != 0) continue;
+        // The kernel's dev_t: major in the top 12 bits, minor in the low 20.
+        now.insert({st.st_ino, static_cast<uint32_t>(major(st.st_dev) << 20 | minor(st.st_dev))});
+      }
+    }
+    ::globfree(&g);
+  }
+  if (now == watched_inodes_) return;
+  const int map = bpf_map__fd(skel_->maps.watched_dirs);
+  for (const auto& [ino, dev] : watched_inodes_) {
+    if (now.count({ino, dev})) continue;
+    const DirKey key{ino, dev, 0};
+    bpf_map_delete_elem(map, &key);
+  }
+  const uint8_t one = 1;
+  for (const auto& [ino, dev] : now) {
+    const DirKey key{ino, dev, 0};
+    bpf_map_update_elem(map, &key, &one, BPF_ANY);
+  }
+  watched_inodes_ = std::move(now);
+}
+
 void FileSensor::drain() { ring_buffer__consume(ring_); }
+
+int FileSensor::epoll_fd() const { return ring_buffer__epoll_fd(ring_); }
 
 uint64_t FileSensor::drops() const { return percpu_sum(skel_->maps.drops, 0); }
 

@@ -106,10 +106,7 @@ int ProcessSensor::on_record(void* self, void* data, size_t size) {
   return 0;
 }
 
-void ProcessSensor::poll(int timeout_ms) {
-  const int n = ring_buffer__poll(ring_, timeout_ms);
-  if (n < 0 && n != -EINTR) throw Error("process sensor: ring buffer poll failed: " + std::string(std::strerror(-n)));
-}
+int ProcessSensor::epoll_fd() const { return ring_buffer__epoll_fd(ring_); }
 
 void ProcessSensor::drain() { ring_buffer__consume(ring_); }
 

@@ -28,8 +28,6 @@ class ProcessSensor {
   ProcessSensor(const ProcessSensor&) = delete;
   ProcessSensor& operator=(const ProcessSensor&) = delete;
 
-  // Hands every waiting record to the sink; waits up to timeout_ms for one.
-  void poll(int timeout_ms);
   // Hands every waiting record to the sink without waiting.
   void drain();
 
@@ -39,6 +37,8 @@ class ProcessSensor {
     uint64_t exec = 0, fork = 0, exit = 0;
   };
   Drops drops() const;
+  // The ring buffer's epoll fd, for the recorder's RingWaiter.
+  int epoll_fd() const;
 
  private:
   static int on_record(void* self, void* data, size_t size);

@@ -29,7 +29,7 @@ class SocketSensor {
   void drain();
   // Records dropped because the ring buffer was full, since the start.
   uint64_t drops() const;
-  // The ring buffer's fd, for an epoll set shared with other sensors.
+  // The ring buffer's epoll fd, for the recorder's RingWaiter.
   int epoll_fd() const;
 
  private:

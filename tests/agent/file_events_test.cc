@@ -143,5 +143,34 @@ TEST(FileSensor, CreateWriteRenameChmodAndUnlinkUnderAWatchedDirAreRecordedExact
   }
 }
 
+// A "*" prefix watches directories that appear after the agent started,
+// from its next refresh (every second) on; siblings that do not match stay
+// unwatched.
+TEST(FileSensor, WildcardPrefixesWatchDirectoriesCreatedLater) {
+  if (const std::string why = skip_reason(); !why.empty()) GTEST_SKIP() << "SKIP: " << why;
+  TempDir dir;
+  const std::string root = real(dir.path());
+  ASSERT_EQ(::mkdir((root + "/home").c_str(), 0755), 0);
+  RunningRecorder recorder(root + "/journal", "--watch " + root + "/home/*/.ssh");
+  ASSERT_TRUE(recorder.attached()) << recorder.output();
+  for (const char* d : {"/home/alice", "/home/alice/.ssh", "/home/alice/other"}) {
+    ASSERT_EQ(::mkdir((root + d).c_str(), 0700), 0);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const std::string keys = root + "/home/alice/.ssh/authorized_keys";
+  for (const std::string& path : {keys, root + "/home/alice/other/notes"}) {
+    const int fd = ::open(path.c_str(), O_CREAT | O_WRONLY, 0600);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(recorder.stop(), 0);
+  const std::vector<FileEvent> got = file_events_of(read_journal(root + "/journal"), ::getpid());
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].action, FileAction::Create);
+  EXPECT_EQ(got[0].path, keys);
+  EXPECT_EQ(got[0].mode, 0600u);
+}
+
 }  // namespace
 }  // namespace zagent
