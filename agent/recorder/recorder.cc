@@ -16,6 +16,7 @@
 #include "agent/sensors/process_sensor.h"
 #include "agent/sensors/process_snapshot.h"
 #include "agent/sensors/socket_sensor.h"
+#include "agent/sensors/socket_snapshot.h"
 #include "journal/error.h"
 
 namespace zagent {
@@ -59,20 +60,32 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   BootClock clock;
   ExeHasher hasher(options_.exe_hash_max_bytes);
   ExeCache exes;  // what the process sensor saw, for the socket and file sensors
-  // Every segment starts with the processes that already exist.
+  // Every segment starts with the processes and sockets that already exist.
   JournalWriter* journal = nullptr;
   uint64_t refused = 0;  // events the journal could not take (see record below)
   const auto snapshot = [&] {
     const int64_t now = BootClock::wall_now();
-    for (ProcessSnapshot& p : snapshot_processes(hasher, static_cast<uint32_t>(::getpid()))) {
-      exes.remember(p.pid, p.start_boot_ns, p.exe);
-      ++stats_.events[static_cast<size_t>(EventType::ProcessSnapshot)];
+    const auto add = [&](EventBody body) {
+      ++stats_.events[body.index()];
       try {
-        journal->append(now, std::move(p));
+        journal->append(now, std::move(body));
       } catch (const Error&) {
         ++refused;
       }
+    };
+    const uint32_t self = static_cast<uint32_t>(::getpid());
+    for (ProcessSnapshot& p : snapshot_processes(hasher, self)) {
+      exes.remember(p.pid, p.start_boot_ns, p.exe);
+      add(std::move(p));
     }
+    // A host without sock_diag still records; the segment then says so.
+    std::vector<SocketEvent> sockets;
+    try {
+      sockets = snapshot_sockets(self);
+    } catch (const Error& e) {
+      add(SensorEvent{SensorAction::SensorDegraded, "socket_snapshot", e.what(), {}});
+    }
+    for (SocketEvent& s : sockets) add(std::move(s));
   };
   WriterOptions journal_options = options_.journal;
   journal_options.on_segment_start = [&] {

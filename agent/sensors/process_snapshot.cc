@@ -2,6 +2,7 @@
 
 #include "agent/sensors/container_id.h"
 #include "agent/sensors/proc_link.h"
+#include "agent/sensors/proc_stat.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -35,20 +36,13 @@ std::vector<uint32_t> status_ids(const std::string& status, const std::string& k
 
 bool read_process(uint32_t pid, ExeHasher& hasher, ProcessSnapshot* p) {
   const std::string dir = "/proc/" + std::to_string(pid);
-  const std::string stat = read_all(dir + "/stat");
-  // "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
-  const size_t open = stat.find('('), close = stat.rfind(')');
-  if (open == std::string::npos || close == std::string::npos || close < open) return false;
+  ProcStat stat;
+  if (!read_proc_stat(pid, &stat)) return false;
   p->pid = pid;
-  p->comm = stat.substr(open + 1, close - open - 1);
-  std::istringstream rest(stat.substr(close + 2));
-  std::vector<std::string> f((std::istream_iterator<std::string>(rest)), std::istream_iterator<std::string>());
-  // Fields after comm, 0-based: 0 state, 1 ppid, 2 pgrp, 3 session, 4 tty_nr, ..., 19 starttime.
-  if (f.size() < 20) return false;
-  p->ppid = static_cast<uint32_t>(std::strtoul(f[1].c_str(), nullptr, 10));
-  p->session_id = static_cast<uint32_t>(std::strtoul(f[3].c_str(), nullptr, 10));
-  const uint64_t ticks = std::strtoull(f[19].c_str(), nullptr, 10);
-  p->start_boot_ns = ticks * (1'000'000'000ull / static_cast<uint64_t>(::sysconf(_SC_CLK_TCK)));
+  p->comm = stat.comm;
+  p->ppid = stat.ppid;
+  p->session_id = stat.session_id;
+  p->start_boot_ns = stat.start_boot_ns;
 
   const std::string status = read_all(dir + "/status");
   const std::vector<uint32_t> uids = status_ids(status, "Uid"), gids = status_ids(status, "Gid");

@@ -148,27 +148,50 @@ TEST(Recorder, ExecOnATerminalRecordsItsTty) {
   EXPECT_TRUE(found);
 }
 
-TEST(Recorder, SighupRotatesAndEachSegmentStartsWithASnapshot) {
+TEST(Recorder, SighupRotatesAndEachSegmentStartsWithASnapshotOfProcessesAndSockets) {
   if (const std::string why = skip_reason(); !why.empty()) GTEST_SKIP() << "SKIP: " << why;
   TempDir dir;
+  // A listener that exists before the agent: each segment must name it.
+  const int listener = ::socket(AF_INET6, SOCK_STREAM, 0);
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  a.sin6_addr = in6addr_loopback;
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&a), len), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len);
+  const uint16_t port = ntohs(a.sin6_port);
   RunningRecorder recorder(dir / "journal");
   ASSERT_TRUE(recorder.attached()) << recorder.output();
   ::kill(recorder.pid(), SIGHUP);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_EQ(recorder.stop(), 0);
+  ::close(listener);
   ASSERT_EQ(JournalReader::list_segments(dir / "journal").size(), 2u);
-  std::vector<uint64_t> segments_with_self_snapshot;
+  std::vector<uint64_t> segments_with_self_snapshot, segments_with_listener;
   uint64_t segment = 0;
   JournalReader reader({dir / "journal"}, ReadOptions{}, [](const Damage& d) { ADD_FAILURE() << d.to_string(); });
   reader.on_segment([&](const std::string&, const ScannedSegment& s) { segment = s.header.segment_index; });
   ReadBlock block;
+  const uint32_t self = static_cast<uint32_t>(::getpid());
   while (reader.next_block(&block)) {
     for (const Event& e : block.events) {
       const auto* p = std::get_if<ProcessSnapshot>(&e.body);
-      if (p && p->pid == static_cast<uint32_t>(::getpid())) segments_with_self_snapshot.push_back(segment);
+      if (p && p->pid == self) segments_with_self_snapshot.push_back(segment);
+      const auto* s = std::get_if<SocketEvent>(&e.body);
+      if (s && s->action == SocketAction::Existing && s->local_port == port) {
+        segments_with_listener.push_back(segment);
+        EXPECT_EQ(s->protocol, Protocol::Tcp);
+        EXPECT_EQ(s->pid, self);
+        EXPECT_EQ(s->uid, 0u);
+        EXPECT_EQ(s->exe, real("/proc/self/exe"));
+        EXPECT_EQ(s->local_addr, IpAddress::v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
+        EXPECT_EQ(s->remote_port, 0);
+      }
     }
   }
   EXPECT_EQ(segments_with_self_snapshot, (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(segments_with_listener, (std::vector<uint64_t>{1, 2}));
 }
 
 TEST(Recorder, SigkillLosesAtMostTheLastSecondAndTheJournalVerifies) {
