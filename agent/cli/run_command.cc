@@ -27,10 +27,12 @@ struct RunArgs {
   double duration = 0;
   uint32_t ring_kib = 0;
   std::vector<std::string> watch;
+  std::string sensor;
 };
 
 int run_record(const RunArgs& args) {
-  if (const std::string missing = missing_privileges(); !missing.empty()) {
+  // Without root nothing can record; without BTF the fallback can (sensor_set.h).
+  if (const std::string missing = missing_capabilities(); !missing.empty()) {
     throw Error("zagent run needs " + missing);
   }
   struct sigaction sa {};
@@ -47,6 +49,7 @@ int run_record(const RunArgs& args) {
   if (!args.journal.empty()) o.journal.dir = args.journal;
   if (args.ring_kib) o.ring_bytes = args.ring_kib * 1024;
   if (!args.watch.empty()) o.watch = args.watch;
+  if (!args.sensor.empty()) o.sensor = parse_sensor_mode(args.sensor);
   o.journal.host = HostIdentity::local();
   o.journal.agent_version = ZAGENT_VERSION;
   o.duration_ns = static_cast<int64_t>(args.duration * 1e9);
@@ -78,6 +81,9 @@ void add_run_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--duration", args->duration, "Stop after this many seconds (0: run until SIGINT/SIGTERM)");
   cmd->add_option("--ring-kib", args->ring_kib, "Ring buffer size per sensor in KiB, a power of two (default 8192)")
       ->check(CLI::Range(64u, 1u << 20));
+  cmd->add_option("--sensor", args->sensor,
+                  "auto (eBPF, else the fallback), ebpf (or refuse) or fallback (proc connector and sock_diag)")
+      ->check(CLI::IsMember({"auto", "ebpf", "fallback"}));
   cmd->add_option("--watch", args->watch,
                   "A path prefix the file sensor reports on; repeat for more; replaces the configured list")
       ->check([](const std::string& p) { return !p.empty() && p[0] == '/' ? "" : "must be an absolute path"; });

@@ -91,6 +91,13 @@ class ConfigReader {
 
 }  // namespace
 
+SensorMode parse_sensor_mode(const std::string& name) {
+  if (name == "auto") return SensorMode::Auto;
+  if (name == "ebpf") return SensorMode::Ebpf;
+  if (name == "fallback") return SensorMode::Fallback;
+  throw Error("unknown sensor mode '" + name + "' (auto, ebpf or fallback)");
+}
+
 void load_config(const std::string& path, RecorderOptions* o) {
   toml::table root;
   try {
@@ -121,6 +128,15 @@ void load_config(const std::string& path, RecorderOptions* o) {
   r.integer("journal", "retain_bytes", &j.retain_bytes, 0, INT64_MAX);
   r.seconds("journal", "retain_age_seconds", &j.retain_age_ns);
   r.integer("journal", "zstd_level", &j.zstd_level, 1, 19);
+  std::string mode;
+  r.string("sensors", "mode", &mode);
+  if (!mode.empty()) {
+    try {
+      o->sensor = parse_sensor_mode(mode);
+    } catch (const Error& e) {
+      r.fail(*root.at_path("sensors.mode").node(), std::string("sensors.mode: ") + e.what());
+    }
+  }
   uint32_t ring_kib = o->ring_bytes / 1024;
   r.integer("sensors", "ring_kib", &ring_kib, 64, 1 << 20);
   if (ring_kib & (ring_kib - 1)) r.fail(*root.at_path("sensors.ring_kib").node(), "sensors.ring_kib must be a power of two");

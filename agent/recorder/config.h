@@ -17,6 +17,7 @@
 //   zstd_level = 3
 //
 //   [sensors]
+//   mode = "auto"                 # "auto", "ebpf" or "fallback" (sensor_set.h)
 //   ring_kib = 8192               # per sensor, a power of two
 //   exe_hash_max_bytes = 67108864 # larger executables are recorded as too_large
 //   utmp_path = "/var/run/utmp"   # where the login sensor reads open sessions
@@ -35,5 +36,8 @@ namespace zagent {
 
 // Reads `path` into `options` (which holds the defaults). Throws Error.
 void load_config(const std::string& path, RecorderOptions* options);
+
+// "auto", "ebpf" or "fallback"; throws Error otherwise.
+SensorMode parse_sensor_mode(const std::string& name);
 
 }  // namespace zagent

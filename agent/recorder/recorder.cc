@@ -9,13 +9,9 @@
 #include <sstream>
 
 #include "agent/recorder/boot_clock.h"
-#include "agent/recorder/ring_waiter.h"
+#include "agent/recorder/sensor_set.h"
 #include "agent/sensors/exe_hasher.h"
-#include "agent/sensors/file_sensor.h"
-#include "agent/sensors/login_sensor.h"
-#include "agent/sensors/process_sensor.h"
 #include "agent/sensors/process_snapshot.h"
-#include "agent/sensors/socket_sensor.h"
 #include "agent/sensors/socket_snapshot.h"
 #include "journal/error.h"
 
@@ -38,14 +34,16 @@ uint64_t effective_capabilities() {
 
 }  // namespace
 
-std::string missing_privileges() {
+std::string missing_capabilities() {
   constexpr int kCapSysAdmin = 21, kCapPerfmon = 38, kCapBpf = 39;
   const uint64_t caps = effective_capabilities();
   const auto has = [caps](int cap) { return (caps >> cap) & 1; };
-  std::string missing;
-  if (!has(kCapSysAdmin) && !(has(kCapBpf) && has(kCapPerfmon))) {
-    missing = "the capabilities CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN): run as root";
-  }
+  if (has(kCapSysAdmin) || (has(kCapBpf) && has(kCapPerfmon))) return "";
+  return "the capabilities CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN): run as root";
+}
+
+std::string missing_privileges() {
+  std::string missing = missing_capabilities();
   struct stat st {};
   if (::stat("/sys/kernel/btf/vmlinux", &st) != 0) {
     if (!missing.empty()) missing += "; ";
@@ -59,7 +57,6 @@ Recorder::Recorder(RecorderOptions options) : options_(std::move(options)) {}
 void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   BootClock clock;
   ExeHasher hasher(options_.exe_hash_max_bytes);
-  ExeCache exes;  // what the process sensor saw, for the socket and file sensors
   // Every segment starts with the processes and sockets that already exist.
   JournalWriter* journal = nullptr;
   uint64_t refused = 0;  // events the journal could not take (see record below)
@@ -75,7 +72,6 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
     };
     const uint32_t self = static_cast<uint32_t>(::getpid());
     for (ProcessSnapshot& p : snapshot_processes(hasher, self)) {
-      exes.remember(p.pid, p.start_boot_ns, p.exe);
       add(std::move(p));
     }
     // A host without sock_diag still records; the segment then says so.
@@ -112,62 +108,23 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   sensor_event(SensorAction::AgentStart, "agent",
                "zagent " + options_.journal.agent_version + " pid " + std::to_string(::getpid()), {});
 
-  ProcessSensor process(options_.ring_bytes, static_cast<uint32_t>(::getpid()), hasher,
-                        [&](uint64_t boot_ns, EventBody body) {
-                          if (const auto* exec = std::get_if<ProcessExec>(&body)) {
-                            exes.remember(exec->pid, exec->start_boot_ns, exec->exe);
-                          } else if (const auto* fork = std::get_if<ProcessFork>(&body)) {
-                            exes.remember(fork->pid, fork->start_boot_ns,
-                                          exes.exe_of(fork->ppid, fork->parent_start_boot_ns));
-                          }
-                          record(clock.to_wall(boot_ns), std::move(body));
-                        });
-  sensor_event(SensorAction::SensorAttached, "process",
-               "eBPF tp_btf/sched_process_exec, sched_process_fork, sched_process_exit", {});
-  SocketSensor sockets(options_.ring_bytes, static_cast<uint32_t>(::getpid()), exes,
-                       [&](uint64_t boot_ns, EventBody body) { record(clock.to_wall(boot_ns), std::move(body)); });
-  sensor_event(SensorAction::SensorAttached, "socket",
-               "eBPF tp_btf/inet_sock_set_state, raw_tp/sys_exit (accept, connect, sendto, sendmsg, sendmmsg)", {});
-  FileSensor files(options_.ring_bytes, static_cast<uint32_t>(::getpid()), exes, options_.watch,
-                   [&](uint64_t boot_ns, EventBody body) { record(clock.to_wall(boot_ns), std::move(body)); });
-  std::string watched;
-  for (const std::string& prefix : options_.watch) watched += (watched.empty() ? "" : " ") + prefix;
-  sensor_event(SensorAction::SensorAttached, "file",
-               "eBPF raw_tp/sys_exit (open, creat, unlink, rmdir, rename, chmod families); watching " + watched, {});
-  RingWaiter rings;
-  for (const int fd : {process.epoll_fd(), sockets.epoll_fd(), files.epoll_fd()}) rings.add(fd);
-  LoginSensor logins(options_.utmp_path, options_.wtmp_path);
-  const auto poll_logins = [&] {
-    logins.poll([&](int64_t ts, LoginEvent e) { record(ts ? ts : BootClock::wall_now(), std::move(e)); });
-  };
-  sensor_event(SensorAction::SensorAttached, "login",
-               "utmp " + options_.utmp_path + " at start, then wtmp " + options_.wtmp_path +
-                   " (utmp when there is no wtmp), read every second",
-               {});
-  poll_logins();
+  SensorSet sensors(
+      options_, hasher, [&](uint64_t boot_ns, EventBody body) { record(clock.to_wall(boot_ns), std::move(body)); },
+      [&](int64_t ts, EventBody body) { record(ts ? ts : BootClock::wall_now(), std::move(body)); },
+      [&](SensorAction action, const std::string& sensor, const std::string& message) {
+        sensor_event(action, sensor, message, {});
+      });
   // After attaching, so that no process falls between the snapshot and the
-  // sensor (one that shows in both is harmless).
+  // sensors (one that shows in both is harmless).
   snapshot();
   if (options_.started) options_.started();
 
-  ProcessSensor::Drops reported;
-  uint64_t reported_socket = 0, reported_file = 0;
   const auto report_drops = [&] {
-    const ProcessSensor::Drops now = process.drops();
-    const uint64_t socket_now = sockets.drops();
-    const uint64_t file_now = files.drops();
-    std::vector<Counter> lost;
-    if (socket_now > reported_socket) lost.push_back({"socket", socket_now - reported_socket});
-    reported_socket = socket_now;
-    if (file_now > reported_file) lost.push_back({"file", file_now - reported_file});
-    reported_file = file_now;
-    if (now.exec > reported.exec) lost.push_back({"process_exec", now.exec - reported.exec});
-    if (now.fork > reported.fork) lost.push_back({"process_fork", now.fork - reported.fork});
-    if (now.exit > reported.exit) lost.push_back({"process_exit", now.exit - reported.exit});
+    std::vector<Counter> lost = sensors.new_losses();
     if (lost.empty()) return;
     for (const Counter& c : lost) stats_.lost += c.value;
-    reported = now;
-    sensor_event(SensorAction::EventsLost, "agent", "ring buffer full", std::move(lost));
+    sensor_event(SensorAction::EventsLost, "agent", sensors.degraded() ? "proc connector overrun" : "ring buffer full",
+                 std::move(lost));
   };
 
   bool paused = false;
@@ -176,10 +133,8 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   while (!stop.load()) {
     // The sensors wake this loop only when their rings fill up; otherwise
     // it drains them on this timer.
-    rings.wait(kPollMs);
-    process.drain();
-    sockets.drain();
-    files.drain();
+    sensors.wait(kPollMs);
+    sensors.drain();
     // A write that fails pauses the journal (recorded when it happens, on
     // disk once writes succeed again); the agent keeps running.
     std::string write_error;
@@ -202,8 +157,7 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
     if (now >= next_tick) {
       next_tick = now + kSecond;
       report_drops();
-      poll_logins();
-      files.refresh();
+      sensors.tick();
       if (const int64_t jump = clock.refresh()) {
         sensor_event(SensorAction::ClockJump, "agent", "the wall clock jumped",
                      {{"jump_ns", static_cast<uint64_t>(jump)}});
@@ -224,11 +178,9 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
     if (options_.duration_ns > 0 && now - start >= options_.duration_ns) break;
   }
   // What the kernel already handed over is recorded before the journal closes.
-  process.drain();
-  sockets.drain();
-  files.drain();
+  sensors.drain();
   report_drops();
-  poll_logins();
+  sensors.tick();
   sensor_event(SensorAction::AgentStop, "agent", "stopped", {});
   writer.close();
 }

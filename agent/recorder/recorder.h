@@ -15,8 +15,13 @@
 
 namespace zagent {
 
+// Which sensors record: eBPF where it loads, else the fallback (Auto); eBPF
+// or refuse (Ebpf); the fallback only (Fallback). See sensor_set.h.
+enum class SensorMode : uint8_t { Auto, Ebpf, Fallback };
+
 struct RecorderOptions {
   WriterOptions journal;
+  SensorMode sensor = SensorMode::Auto;
   uint32_t ring_bytes = 8u << 20;  // per sensor; a power of two
   uint64_t exe_hash_max_bytes = 64ull << 20;
   std::string utmp_path = "/var/run/utmp";
@@ -51,8 +56,11 @@ class Recorder {
   RecorderStats stats_;
 };
 
-// Why this process cannot run the eBPF sensors, or "" when it can: names the
-// missing capability, BTF or tracepoint support.
+// The capabilities the agent lacks to run its sensors (CAP_BPF and
+// CAP_PERFMON, or CAP_SYS_ADMIN: root), or "" when it has them.
+std::string missing_capabilities();
+// Why the eBPF sensors cannot run ("" when they can): the capabilities,
+// or the kernel's BTF.
 std::string missing_privileges();
 
 }  // namespace zagent
