@@ -18,8 +18,7 @@
 #include <sstream>
 #include <vector>
 
-#include "agent/sensors/container_id.h"
-#include "agent/sensors/proc_link.h"
+#include "agent/sensors/proc_process.h"
 #include "agent/sensors/proc_stat.h"
 #include "journal/error.h"
 
@@ -43,37 +42,6 @@ constexpr size_t kMaxKnown = 32768;
 
 std::string proc_dir(uint32_t pid) { return "/proc/" + std::to_string(pid); }
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-uint32_t to_u32(const std::string& s) { return static_cast<uint32_t>(std::strtoul(s.c_str(), nullptr, 10)); }
-
-// The real and effective ids of a /proc/PID/status line such as
-// "Uid:\t0\t0\t0\t0"; left as they are when the line is missing.
-void status_ids(const std::string& status, const std::string& key, uint32_t* real, uint32_t* effective) {
-  const size_t at = status.find("\n" + key + ":");
-  std::istringstream line(at == std::string::npos ? "" : status.substr(at + key.size() + 2));
-  if (uint32_t r, e; line >> r >> e) *real = r, *effective = e;
-}
-
-std::vector<std::string> split_nul(const std::string& s) {
-  std::vector<std::string> parts;
-  std::istringstream in(s);
-  for (std::string part; std::getline(in, part, '\0');) parts.push_back(part);
-  return parts;
-}
-
-// The controlling terminal as the eBPF sensor and utmp spell it ("pts/3",
-// "tty1", "ttyS0"); "" for none and for rarer drivers.
-std::string tty_name(uint32_t tty_nr) {
-  const unsigned major = ::major(tty_nr), minor = ::minor(tty_nr);
-  if (major >= 136 && major <= 143) return "pts/" + std::to_string((major - 136) * 256 + minor);
-  if (major == 4) return minor < 64 ? "tty" + std::to_string(minor) : "ttyS" + std::to_string(minor - 64);
-  return {};
-}
-
 // The connector stamps messages with ktime_get_ns (CLOCK_MONOTONIC), which
 // stands still while the machine is suspended; CLOCK_BOOTTIME does not.
 // Their difference, the time spent suspended, is read now rather than when
@@ -85,32 +53,6 @@ uint64_t to_boot_ns(uint64_t monotonic_ns) {
   ::clock_gettime(CLOCK_MONOTONIC, &mono);
   const int64_t suspended = (boot.tv_sec - mono.tv_sec) * 1'000'000'000ll + boot.tv_nsec - mono.tv_nsec;
   return monotonic_ns + static_cast<uint64_t>(suspended);
-}
-
-ProcessExec read_exec(uint32_t pid, ExeHasher& hasher) {
-  ProcessExec e;
-  e.pid = pid;
-  const std::string dir = proc_dir(pid);
-  if (ProcStat st; read_proc_stat(pid, &st)) {
-    e.ppid = st.ppid;
-    e.start_boot_ns = st.start_boot_ns;
-    e.comm = st.comm;
-    e.tty = tty_name(st.tty_nr);
-    if (read_proc_stat(st.ppid, &st)) e.parent_start_boot_ns = st.start_boot_ns;
-  }
-  const std::string status = read_all(dir + "/status");
-  status_ids(status, "Uid", &e.uid, &e.euid);
-  status_ids(status, "Gid", &e.gid, &e.egid);
-  // The audit ids, as the eBPF sensor reads them (not stat's session leader).
-  if (const std::string id = read_all(dir + "/loginuid"); !id.empty()) e.login_uid = to_u32(id);
-  if (const std::string id = read_all(dir + "/sessionid"); !id.empty()) e.session_id = to_u32(id);
-  e.argv = split_nul(read_all(dir + "/cmdline"));
-  e.exe = proc_link(pid, "exe");
-  e.cwd = proc_link(pid, "cwd");
-  e.container_id = container_id_of_pid(pid);
-  // /proc/PID/exe reaches the very file even if it was replaced since.
-  if (!e.exe.empty()) hasher.hash(dir + "/exe", &e.exe_sha256, &e.exe_hash_status);
-  return e;
 }
 
 // `parent_thread`: the thread of `ppid` that forked.
@@ -126,7 +68,7 @@ ProcessFork read_fork(uint32_t pid, uint32_t ppid, uint32_t parent_thread) {
     if (!read_proc_stat(id, &st)) continue;
     e.comm = st.comm;
     uint32_t euid;
-    status_ids(read_all(proc_dir(id) + "/status"), "Uid", &e.uid, &euid);
+    proc_status_ids(read_proc_file(proc_dir(id) + "/status"), "Uid", &e.uid, &euid);
     break;
   }
   return e;
@@ -231,7 +173,8 @@ void ProcConnectorSensor::handle(const proc_event& ev) {
   } else if (ev.what == What::PROC_EVENT_EXEC) {
     const auto pid = static_cast<uint32_t>(ev.event_data.exec.process_tgid);
     if (pid == agent_tgid_) return;
-    ProcessExec e = read_exec(pid, hasher_);
+    ProcessExec e;
+    read_proc_process(pid, hasher_, &e);
     if (const auto it = known_.find(pid); e.start_boot_ns == 0 && it != known_.end()) {
       e.start_boot_ns = it->second.start_boot_ns;  // gone already, but seen at its fork
     }

@@ -89,7 +89,8 @@ TEST(ContainerId, EmptyForAProcessInNoContainer) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     EXPECT_EQ(recorder.stop(), 0);
   }
-  const ProcessExec* exec = testing::find_for_pid<ProcessExec>(read_journal(dir / "journal"), static_cast<uint32_t>(pid));
+  const std::vector<Event> events = read_journal(dir / "journal");
+  const ProcessExec* exec = testing::find_for_pid<ProcessExec>(events, static_cast<uint32_t>(pid));
   ASSERT_NE(exec, nullptr);
   EXPECT_EQ(exec->container_id, "");
 }

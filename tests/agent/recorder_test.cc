@@ -95,13 +95,17 @@ TEST(Recorder, ExecForkAndExitOfAHelperAreRecordedExactly) {
 
   // The agent's own process is left out; its health is in.
   EXPECT_EQ(find_for_pid<ProcessExec>(events, static_cast<uint32_t>(recorder.pid())), nullptr);
-  std::vector<SensorAction> health;
+  std::vector<std::string> health;
   for (const Event& e : events) {
-    if (const auto* s = std::get_if<SensorEvent>(&e.body)) health.push_back(s->action);
+    if (const auto* s = std::get_if<SensorEvent>(&e.body)) {
+      health.push_back(s->action == SensorAction::SensorAttached ? "attached " + s->sensor
+                       : s->action == SensorAction::AgentStart   ? "start"
+                       : s->action == SensorAction::AgentStop    ? "stop"
+                                                                 : "other " + s->sensor);
+    }
   }
-  EXPECT_EQ(health, (std::vector<SensorAction>{SensorAction::AgentStart, SensorAction::SensorAttached,
-                                               SensorAction::SensorAttached, SensorAction::SensorAttached,
-                                               SensorAction::AgentStop}));
+  EXPECT_EQ(health, (std::vector<std::string>{"start", "attached process", "attached socket", "attached file",
+                                              "attached login", "stop"}));
 
   // The segment opens with a snapshot of the processes that existed, this
   // test among them, exactly as procfs has it.
