@@ -44,8 +44,14 @@ retain_age_seconds = 86400
 zstd_level = 6
 
 [sensors]
+mode = "fallback"
 ring_kib = 1024
 exe_hash_max_bytes = 1000
+utmp_path = "/srv/utmp"
+wtmp_path = ""
+
+[files]
+watch = ["/srv/www", "/home/*/.config"]
 )");
   RecorderOptions o;
   load_config(path, &o);
@@ -62,6 +68,10 @@ exe_hash_max_bytes = 1000
   EXPECT_EQ(o.journal.zstd_level, 6);
   EXPECT_EQ(o.ring_bytes, 1024u * 1024);
   EXPECT_EQ(o.exe_hash_max_bytes, 1000u);
+  EXPECT_EQ(o.sensor, SensorMode::Fallback);
+  EXPECT_EQ(o.utmp_path, "/srv/utmp");
+  EXPECT_EQ(o.wtmp_path, "");
+  EXPECT_EQ(o.watch, (std::vector<std::string>{"/srv/www", "/home/*/.config"}));
 }
 
 TEST(Config, AnEmptyFileKeepsTheDefaults) {
@@ -72,6 +82,9 @@ TEST(Config, AnEmptyFileKeepsTheDefaults) {
   EXPECT_EQ(o.journal.block_bytes, defaults.journal.block_bytes);
   EXPECT_EQ(o.journal.fsync, FsyncPolicy::Interval);
   EXPECT_EQ(o.ring_bytes, defaults.ring_bytes);
+  EXPECT_EQ(o.sensor, SensorMode::Auto);
+  EXPECT_EQ(o.watch, WatchedPaths::defaults());
+  EXPECT_EQ(o.wtmp_path, "/var/log/wtmp");
 }
 
 TEST(Config, MistakesNameTheFileLineAndKey) {
@@ -87,6 +100,14 @@ TEST(Config, MistakesNameTheFileLineAndKey) {
   EXPECT_EQ(error_of(write_config(dir, "[journal]\nzstd_level = 40\n")),
             base + ":2: journal.zstd_level must be between 1 and 19");
   EXPECT_EQ(error_of(write_config(dir, "[journl]\ndir = \"x\"\n")), base + ":1: unknown section or key 'journl'");
+  EXPECT_EQ(error_of(write_config(dir, "[sensors]\nmode = \"kprobe\"\n")),
+            base + ":2: sensors.mode: unknown sensor mode 'kprobe' (auto, ebpf or fallback)");
+  EXPECT_EQ(error_of(write_config(dir, "[files]\nwatch = \"/etc\"\n")),
+            base + ":2: files.watch must be an array of strings");
+  EXPECT_EQ(error_of(write_config(dir, "[files]\nwatch = [\"/etc\", 3]\n")),
+            base + ":2: files.watch must be an array of strings");
+  EXPECT_EQ(error_of(write_config(dir, "[files]\nwatch = [\"etc\"]\n")),
+            base + ":2: files.watch: 'etc' is not an absolute path");
   EXPECT_NE(error_of(write_config(dir, "[journal\n")).find(base + ":1: "), std::string::npos);
   EXPECT_NE(error_of(dir / "missing.toml").find(dir / "missing.toml"), std::string::npos);
 }
