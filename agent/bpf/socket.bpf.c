@@ -293,11 +293,24 @@ static __always_inline int on_connect(struct pt_regs* regs) {
   return emit(sk, ZAGENT_SOCK_CONNECT, &o, 0);
 }
 
+// Other sensors' handlers of the same hook (the file sensor's), called from
+// here: one program per system call instead of one per sensor, each of
+// which costs every system call of the host (docs/performance.md).
+struct {
+  __uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, __u32);
+} more_exits SEC(".maps");
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs* regs, long ret) {
   if (ret < 0) return 0;
   const long id = regs->orig_ax;  // a BTF pointer: read directly, no helper call
   switch (id) {
+    default:
+      bpf_tail_call(ctx, &more_exits, 0);  // returns only when there is none
+      return 0;
     case NR_ACCEPT:
     case NR_ACCEPT4:
       return on_accept(ret);

@@ -63,7 +63,8 @@ void SensorSet::start_ebpf(const RecorderOptions& options, ExeHasher& hasher) {
     sink_(boot_ns, std::move(body));
   });
   sockets_ = std::make_unique<SocketSensor>(options.ring_bytes, self(), exes_, sink_);
-  files_ = std::make_unique<FileSensor>(options.ring_bytes, self(), exes_, options.watch, sink_);
+  files_ = std::make_unique<FileSensor>(options.ring_bytes, self(), exes_, options.watch, sockets_->exit_chain_fd(),
+                                        sink_);
   for (const int fd : {process_->epoll_fd(), sockets_->epoll_fd(), files_->epoll_fd()}) rings_.add(fd);
   note_(SensorAction::SensorAttached, "process", "eBPF tp_btf/sched_process_exec, sched_process_fork, sched_process_exit");
   note_(SensorAction::SensorAttached, "socket",

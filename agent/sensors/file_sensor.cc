@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "agent/sensors/kernel_path.h"
@@ -35,13 +36,23 @@ std::string full_path(const zagent_file_path& p) {
 }  // namespace
 
 FileSensor::FileSensor(uint32_t ring_bytes, uint32_t agent_tgid, ExeCache& exes, const std::vector<std::string>& watch,
-                       Sink sink)
-    : prefixes_(watch), watched_(watch), sink_(std::move(sink)), exes_(exes) {
+                       int exit_chain, Sink sink)
+    : exit_chain_(exit_chain), prefixes_(watch), watched_(watch), sink_(std::move(sink)), exes_(exes) {
   const SkeletonOps<file_bpf> ops{file_bpf__open, file_bpf__load, file_bpf__attach, file_bpf__destroy};
   skel_ = start_skeleton("file", ops, [&](file_bpf* skel) {
     skel->rodata->agent_tgid = agent_tgid;
     bpf_map__set_max_entries(skel->maps.events, ring_bytes);
+    if (exit_chain_ >= 0) bpf_program__set_autoattach(skel->progs.handle_sys_exit, false);
   });
+  if (exit_chain_ >= 0) {
+    const uint32_t key = 0;
+    const int prog = bpf_program__fd(skel_->progs.handle_sys_exit);
+    if (bpf_map_update_elem(exit_chain_, &key, &prog, BPF_ANY) != 0) {
+      const int err = errno;
+      file_bpf__destroy(skel_);
+      throw Error(std::string("file sensor: cannot chain its program to the socket sensor's: ") + std::strerror(err));
+    }
+  }
   ring_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), &FileSensor::on_record, this, nullptr);
   if (!ring_) {
     file_bpf__destroy(skel_);
@@ -59,6 +70,10 @@ FileSensor::FileSensor(uint32_t ring_bytes, uint32_t agent_tgid, ExeCache& exes,
 }
 
 FileSensor::~FileSensor() {
+  if (exit_chain_ >= 0) {
+    const uint32_t key = 0;
+    bpf_map_delete_elem(exit_chain_, &key);
+  }
   ring_buffer__free(ring_);
   file_bpf__destroy(skel_);
 }

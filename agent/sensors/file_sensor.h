@@ -27,8 +27,11 @@ class FileSensor {
   using Sink = std::function<void(uint64_t boot_ns, EventBody body)>;
 
   // Throws Error naming what is missing when the kernel refuses.
+  // `exit_chain` (SocketSensor::exit_chain_fd, or -1): where to put the
+  // sys_exit program rather than attach it, so that one program runs per
+  // system call for both sensors.
   FileSensor(uint32_t ring_bytes, uint32_t agent_tgid, ExeCache& exes, const std::vector<std::string>& watch,
-             Sink sink);
+             int exit_chain, Sink sink);
   ~FileSensor();
   FileSensor(const FileSensor&) = delete;
   FileSensor& operator=(const FileSensor&) = delete;
@@ -48,6 +51,7 @@ class FileSensor {
   static int on_record(void* self, void* data, size_t size);
 
   file_bpf* skel_ = nullptr;
+  int exit_chain_ = -1;
   ring_buffer* ring_ = nullptr;
   std::vector<std::string> prefixes_;
   WatchedPaths watched_;

@@ -73,6 +73,8 @@ void SocketSensor::drain() { ring_buffer__consume(ring_); }
 
 uint64_t SocketSensor::drops() const { return percpu_sum(skel_->maps.drops, 0); }
 
+int SocketSensor::exit_chain_fd() const { return bpf_map__fd(skel_->maps.more_exits); }
+
 int SocketSensor::epoll_fd() const { return ring_buffer__epoll_fd(ring_); }
 
 }  // namespace zagent

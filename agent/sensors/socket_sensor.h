@@ -31,6 +31,9 @@ class SocketSensor {
   uint64_t drops() const;
   // The ring buffer's epoll fd, for the recorder's RingWaiter.
   int epoll_fd() const;
+  // The program array the socket sensor's sys_exit program calls on to for
+  // the system calls it does not handle itself (FileSensor's).
+  int exit_chain_fd() const;
 
  private:
   static int on_record(void* self, void* data, size_t size);
