@@ -16,9 +16,10 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+#include "fd_table.h"
 #include "file.h"
 #include "path_walk.h"
-#include "ring_wakeup.h"
+#include "ring.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -121,21 +122,10 @@ static __always_inline bool watched(const struct path* path) {
   return w.found;
 }
 
-static __always_inline struct file* file_of_fd(long fd) {
-  if (fd < 0) return 0;
-  struct task_struct* task = bpf_get_current_task_btf();
-  struct file** fds = BPF_CORE_READ(task, files, fdt, fd);
-  struct file* file = 0;
-  bpf_probe_read_kernel(&file, sizeof(file), &fds[fd & 0xfffff]);
-  return file;
-}
-
 static __always_inline struct zagent_file_event* reserve(__u32 action) {
   struct zagent_file_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
   if (!e) {
-    __u32 zero = 0;
-    __u64* n = bpf_map_lookup_elem(&drops, &zero);
-    if (n) *n += 1;
+    count_drop(&drops, 0);
     return 0;
   }
   struct task_struct* task = bpf_get_current_task_btf();
@@ -154,7 +144,7 @@ static __always_inline struct zagent_file_event* reserve(__u32 action) {
 }
 
 // The path of an open file.
-static __always_inline void path_of_file(struct zagent_file_path* out, struct file* file) {
+static __always_inline void path_of_file(struct zagent_file_path* out, const struct file* file) {
   struct path p = BPF_CORE_READ(file, f_path);
   out->dir_size = read_path(out->dir, &p);
 }
@@ -166,7 +156,7 @@ static __always_inline bool dir_of(long dirfd, struct path* dir) {
     *dir = BPF_CORE_READ(task, fs, pwd);
     return true;
   }
-  struct file* file = file_of_fd((int)dirfd);
+  const struct file* file = file_of_fd((int)dirfd);
   if (!file) return false;
   *dir = BPF_CORE_READ(file, f_path);
   return true;
@@ -196,7 +186,7 @@ static __always_inline void path_at(struct zagent_file_path* out, long dirfd, co
 // open(), creat(), openat(), openat2() that returned a descriptor to a
 // regular file opened for writing (or created).
 static __always_inline int on_open(long fd) {
-  struct file* file = file_of_fd(fd);
+  const struct file* file = file_of_fd(fd);
   if (!file) return 0;
   const __u32 fmode = BPF_CORE_READ(file, f_mode);
   if (!(fmode & (FMODE_WRITE | FMODE_CREATED))) return 0;
@@ -233,7 +223,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs* regs, long ret) {
   long dirfd = AT_FDCWD, new_dirfd = AT_FDCWD;
   const char* name = 0;
   const char* new_name = 0;
-  struct file* file = 0;  // fchmod: the file itself
+  const struct file* file = 0;  // fchmod: the file itself
   switch (id) {
     case NR_UNLINK:
     case NR_RMDIR:

@@ -9,7 +9,7 @@
 
 #include "path_walk.h"
 #include "process.h"
-#include "ring_wakeup.h"
+#include "ring.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -29,11 +29,6 @@ struct {
   __type(key, __u32);
   __type(value, __u64);
 } drops SEC(".maps");
-
-static __always_inline void count_drop(__u32 which) {
-  __u64* n = bpf_map_lookup_elem(&drops, &which);
-  if (n) *n += 1;
-}
 
 static __always_inline void fill_task(struct zagent_proc_event* e, struct task_struct* task) {
   struct task_struct* parent = BPF_CORE_READ(task, real_parent);
@@ -56,7 +51,7 @@ static __always_inline void fill_task(struct zagent_proc_event* e, struct task_s
 static __always_inline struct zagent_proc_event* reserve(__u32 kind, __u32 drop, struct task_struct* task) {
   struct zagent_proc_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
   if (!e) {
-    count_drop(drop);
+    count_drop(&drops, drop);
     return 0;
   }
   e->kind = kind;

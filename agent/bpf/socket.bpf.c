@@ -12,7 +12,8 @@
 #include <bpf/bpf_tracing.h>
 
 #include "socket.h"
-#include "ring_wakeup.h"
+#include "fd_table.h"
+#include "ring.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -30,11 +31,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define SENDMMSG_SEEN 8  // messages of one sendmmsg() looked at
 
 const volatile __u32 agent_tgid = 0;
-
-// A pointer as a read-only, untrusted kernel object of a BTF type: its
-// fields are then read with direct loads (checked by the JIT) rather than
-// one probe-read helper call each.
-extern void* bpf_rdonly_cast(const void* obj__ign, __u32 btf_id) __ksym;
 
 struct owner {
   __u32 pid;
@@ -103,9 +99,7 @@ static __always_inline int emit(const struct sock* sk, __u32 action, const struc
   if (o->pid == agent_tgid) return 0;
   struct zagent_sock_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
   if (!e) {
-    __u32 zero = 0;
-    __u64* n = bpf_map_lookup_elem(&drops, &zero);
-    if (n) *n += 1;
+    count_drop(&drops, 0);
     return 0;
   }
   e->action = action;
@@ -192,15 +186,8 @@ int BPF_PROG(handle_set_state, const struct sock* sk, int oldstate, int newstate
 // The sock behind a file descriptor of the current process, or NULL; its
 // inode in *inode.
 static __always_inline const struct sock* sock_of_fd(long fd, __u64* inode) {
-  // Direct loads through read-only casts: this runs at the return of every
-  // connect, accept and send, TCP or not.
-  const struct task_struct* task = bpf_rdonly_cast(bpf_get_current_task_btf(), bpf_core_type_id_kernel(struct task_struct));
-  const struct fdtable* fdt = bpf_rdonly_cast(task->files->fdt, bpf_core_type_id_kernel(struct fdtable));
-  if ((unsigned long)fd >= fdt->max_fds) return 0;
-  struct file* f = 0;
-  bpf_probe_read_kernel(&f, sizeof(f), &fdt->fd[fd & 0xfffff]);
-  if (!f) return 0;
-  const struct file* file = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+  const struct file* file = file_of_fd(fd);
+  if (!file) return 0;
   const struct socket* sock = bpf_rdonly_cast(file->private_data, bpf_core_type_id_kernel(struct socket));
   if (!sock) return 0;
   *inode = file->f_inode->i_ino;

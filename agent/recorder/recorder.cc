@@ -57,31 +57,33 @@ Recorder::Recorder(RecorderOptions options) : options_(std::move(options)) {}
 void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   BootClock clock;
   ExeHasher hasher(options_.exe_hash_max_bytes);
-  // Every segment starts with the processes and sockets that already exist.
-  JournalWriter* journal = nullptr;
+  JournalWriter* journal = nullptr;  // set once the writer exists
   uint64_t refused = 0;  // events the journal could not take (see record below)
+  // Every event goes through here. While blocks cannot be written (a full
+  // disk) the writer holds events; past its bound it refuses them, and they
+  // are counted as lost rather than stopping the agent.
+  const auto record = [&](int64_t ts, EventBody body) {
+    ++stats_.events[body.index()];
+    try {
+      journal->append(ts, std::move(body));
+    } catch (const Error&) {
+      ++refused;
+      ++stats_.lost;
+    }
+  };
+  // Every segment starts with the processes and sockets that already exist.
   const auto snapshot = [&] {
     const int64_t now = BootClock::wall_now();
-    const auto add = [&](EventBody body) {
-      ++stats_.events[body.index()];
-      try {
-        journal->append(now, std::move(body));
-      } catch (const Error&) {
-        ++refused;
-      }
-    };
     const uint32_t self = static_cast<uint32_t>(::getpid());
-    for (ProcessSnapshot& p : snapshot_processes(hasher, self)) {
-      add(std::move(p));
-    }
+    for (ProcessSnapshot& p : snapshot_processes(hasher, self)) record(now, std::move(p));
     // A host without sock_diag still records; the segment then says so.
     std::vector<SocketEvent> sockets;
     try {
       sockets = snapshot_sockets(self);
     } catch (const Error& e) {
-      add(SensorEvent{SensorAction::SensorDegraded, "socket_snapshot", e.what(), {}});
+      record(now, SensorEvent{SensorAction::SensorDegraded, "socket_snapshot", e.what(), {}});
     }
-    for (SocketEvent& s : sockets) add(std::move(s));
+    for (SocketEvent& s : sockets) record(now, std::move(s));
   };
   WriterOptions journal_options = options_.journal;
   journal_options.on_segment_start = [&] {
@@ -89,18 +91,6 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   };
   JournalWriter writer(journal_options);
   journal = &writer;
-  // Every event goes through here. While blocks cannot be written (a full
-  // disk) the writer holds events; past its bound it refuses them, and they
-  // are counted as lost rather than stopping the agent.
-  const auto record = [&](int64_t ts, EventBody body) {
-    ++stats_.events[body.index()];
-    try {
-      writer.append(ts, std::move(body));
-    } catch (const Error&) {
-      ++refused;
-      ++stats_.lost;
-    }
-  };
   const auto sensor_event = [&](SensorAction action, std::string sensor, std::string message,
                                 std::vector<Counter> counters) {
     record(BootClock::wall_now(), SensorEvent{action, std::move(sensor), std::move(message), std::move(counters)});
