@@ -27,6 +27,10 @@ struct DirKey {
   uint32_t pad;
 };
 
+// Whether the caller named this path absolutely: the kernel could not place
+// it under a watched directory, only by its first component.
+bool absolute_name(const zagent_file_path& p) { return p.name_size > 0 && p.name[0] == '/'; }
+
 std::string full_path(const zagent_file_path& p) {
   const unsigned name_size = p.name_size > sizeof p.name ? sizeof p.name : p.name_size;
   return caller_path(kernel_path(p.dir, p.dir_size > ZAGENT_PATH_BUF ? ZAGENT_PATH_BUF : p.dir_size),
@@ -87,7 +91,10 @@ int FileSensor::on_record(void* self, void* data, size_t size) {
   e.action = static_cast<FileAction>(r.action);
   e.path = full_path(r.path);
   if (e.action == FileAction::Rename) e.new_path = full_path(r.new_path);
-  if (!sensor->watched_.matches(e.path) && !sensor->watched_.matches(e.new_path)) return 0;
+  // The kernel placed every other call by inode (bind mounts and symlinked
+  // prefixes included, which a string comparison would miss).
+  const bool placed = !absolute_name(r.path) && !(e.action == FileAction::Rename && absolute_name(r.new_path));
+  if (!placed && !sensor->watched_.matches(e.path) && !sensor->watched_.matches(e.new_path)) return 0;
   e.pid = r.pid;
   e.start_boot_ns = r.start_boot_ns;
   e.uid = r.uid;
