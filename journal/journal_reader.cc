@@ -18,12 +18,14 @@ bool ReadOptions::before_until(int64_t ts) const {
 }
 
 bool ReadOptions::wants(const Event& e) const {
-  return e.ts >= since_ts && before_until(e.ts) && e.seq >= from_seq &&
+  return e.ts >= since_ts && before_until(e.ts) && e.seq >= from_seq && e.seq < until_seq &&
          (type_mask & (1u << e.body.index())) != 0;
 }
 
 bool ReadOptions::wants(const BlockTrailer& t) const {
-  if (t.max_ts < since_ts || !before_until(t.min_ts) || t.last_seq < from_seq) return false;
+  if (t.max_ts < since_ts || !before_until(t.min_ts) || t.last_seq < from_seq ||
+      t.first_seq >= until_seq)
+    return false;
   // With every type wanted, a block is never skipped by its counts: a
   // trailer whose counts were zeroed must still be checked.
   if (type_mask == ReadOptions{}.type_mask) return true;

@@ -30,6 +30,7 @@ struct ReadOptions {
   int64_t since_ts = std::numeric_limits<int64_t>::min();  // inclusive
   int64_t until_ts = std::numeric_limits<int64_t>::max();  // exclusive
   uint64_t from_seq = 0;                                    // inclusive
+  uint64_t until_seq = std::numeric_limits<uint64_t>::max(); // exclusive
   uint32_t type_mask = (1u << kEventTypeCount) - 1;         // bit i: EventType i
 
   bool wants(const Event& e) const;

@@ -1,0 +1,45 @@
+// sensor_events: the agent's own health: start and stop, sensors attached
+// or degraded, events lost, clock jumps, journal rotation, recovery,
+// retention and paused writes. A quiet host and a blind sensor look
+// different here.
+//
+//   SELECT time, action, sensor, message, counters FROM sensor_events
+//    WHERE action IN ('events_lost', 'sensor_degraded');
+#include "journal/event_json.h"
+#include "tables/event_table.h"
+
+namespace zagent::tables {
+namespace {
+
+using S = SensorEvent;
+
+const EventTable table{
+    "sensor_events",
+    "The agent's own health: agent_start, agent_stop, sensor_attached, sensor_degraded, "
+    "events_lost, clock_jump, journal_rotated, journal_recovered, retention_deleted, "
+    "write_paused, write_resumed.",
+    "SELECT time, action, sensor, message, counters FROM sensor_events WHERE action = 'events_lost'",
+    type_bit(EventType::SensorEvent),
+    {
+        {{"action", ColumnType::Text, "what happened (see the summary)"}, name_of<S, &S::action>},
+        {{"sensor", ColumnType::Text, "the sensor it concerns, empty for the agent"}, text_of<S, &S::sensor>},
+        {{"message", ColumnType::Text, "a human-readable explanation"}, text_of<S, &S::message>},
+        {{"counters", ColumnType::Text,
+          "the event's counters as a JSON object ({\"socket\": 12}); json_extract() reads one"},
+         [](const Event& e, Cell& c) {
+           const auto* x = std::get_if<S>(&e.body);
+           if (!x) return c.null();
+           std::string out = "{";
+           for (size_t i = 0; i < x->counters.size(); ++i) {
+             if (i) out += ',';
+             append_json_string(x->counters[i].name, &out);
+             out += ':' + std::to_string(x->counters[i].value);
+           }
+           c.text(out + "}");
+         }},
+    }};
+
+const EventTableRegistration registration(table);
+
+}  // namespace
+}  // namespace zagent::tables

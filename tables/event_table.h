@@ -1,0 +1,106 @@
+// An event table: one row per recorded event of some types, over journals
+// (and, inside a running agent, the events not yet on disk). Each table is
+// one file under tables/event/ that declares its columns with a getter per
+// column and registers itself; event_module.cc serves them all, with the
+// columns every event table starts with:
+//
+//   time     INTEGER  the event's time, ns since the Unix epoch
+//   seq      INTEGER  its per-host sequence number
+//   host     TEXT     the host name from the event's segment header
+//   boot_id  TEXT     the host's boot id then: with pid and start_boot_ns,
+//                     the key of a process that survives pid reuse
+//
+// Constraints on time and seq are pushed down to the journal's block
+// trailers, so a window query decompresses only the blocks it overlaps.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "journal/event.h"
+#include "journal/event_names.h"
+#include "tables/table_schema.h"
+
+struct sqlite3_context;
+
+namespace zagent::tables {
+
+// Where a getter writes its column's value for the current row.
+class Cell {
+ public:
+  explicit Cell(sqlite3_context* context) : context_(context) {}
+  void null();
+  void integer(int64_t v);
+  void text(std::string_view v);
+  void blob(std::string_view v);
+
+ private:
+  sqlite3_context* context_;
+};
+
+using ColumnGetter = void (*)(const Event& event, Cell& cell);
+
+struct EventColumn {
+  Column column;
+  ColumnGetter get;
+};
+
+struct EventTable {
+  std::string name;
+  std::string summary;
+  std::string example;
+  uint32_t type_mask = 0;  // bit i: EventType i
+  std::vector<EventColumn> columns;  // after the common columns
+
+  // The schema SQLite and the documentation see: the common columns, then columns.
+  TableSchema schema() const;
+};
+
+inline constexpr int kTimeColumn = 0;
+inline constexpr int kSeqColumn = 1;
+inline constexpr int kHostColumn = 2;
+inline constexpr int kBootIdColumn = 3;
+inline constexpr int kCommonColumns = 4;
+
+inline constexpr uint32_t type_bit(EventType t) { return 1u << static_cast<unsigned>(t); }
+
+void register_event_table(const EventTable* table);
+const std::vector<const EventTable*>& event_tables();
+
+// Registers a table defined as a static object: `static const
+// EventTableRegistration registration(table);`
+struct EventTableRegistration {
+  explicit EventTableRegistration(const EventTable& table) { register_event_table(&table); }
+};
+
+// Getters for a field of one event type's struct: an integer, a byte string,
+// an enum by its name (journal/event_names.h), an address as text. A row of
+// another type (never, given the table's type mask) gets NULL.
+template <class T, auto F>
+void int_of(const Event& e, Cell& c) {
+  if (const auto* x = std::get_if<T>(&e.body)) return c.integer(x->*F);
+  c.null();
+}
+template <class T, auto F>
+void text_of(const Event& e, Cell& c) {
+  if (const auto* x = std::get_if<T>(&e.body)) return c.text(x->*F);
+  c.null();
+}
+template <class T, auto F>
+void name_of(const Event& e, Cell& c) {
+  if (const auto* x = std::get_if<T>(&e.body)) return c.text(name(x->*F));
+  c.null();
+}
+template <class T, auto F>
+void ip_of(const Event& e, Cell& c) {
+  if (const auto* x = std::get_if<T>(&e.body)) return c.text((x->*F).to_string());
+  c.null();
+}
+
+// argv as a JSON array of strings (json_each() takes it apart); bytes that
+// are not UTF-8 are escaped as in `zagent cat`.
+std::string json_array(const std::vector<std::string>& items);
+
+}  // namespace zagent::tables

@@ -1,0 +1,76 @@
+// The query engine: one read-only SQLite connection with every table
+// registered, guarded for use inside a root agent. An authorizer lets only
+// reads through (no writes, ATTACH, schema or pragma changes, extension
+// loading); each query has a CPU-time budget and a row cap, and stopping at
+// either is an Error that names the limit. After any error the engine
+// serves the next query as before.
+//
+// Not thread-safe: one engine per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tables/query_context.h"
+#include "tables/scan_stats.h"
+#include "tables/table_schema.h"
+#include "tables/value.h"
+
+struct sqlite3;
+
+namespace zagent::tables {
+
+struct QueryLimits {
+  double max_cpu_seconds = 10;  // per query; 0: none
+  uint64_t max_rows = 0;        // per statement; 0: none
+};
+
+// Where a query's results go, statement by statement.
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  virtual void columns(const std::vector<std::string>& names) = 0;
+  virtual void row(const Row& values) = 0;
+};
+
+struct QueryStats {
+  ScanStats scan;
+  uint64_t rows = 0;
+  double cpu_seconds = 0;
+};
+
+class QueryEngine {
+ public:
+  // Throws Error when SQLite cannot be set up.
+  QueryEngine(QueryContext context, QueryLimits limits);
+  ~QueryEngine();
+  QueryEngine(const QueryEngine&) = delete;
+  QueryEngine& operator=(const QueryEngine&) = delete;
+
+  // Runs the statements in `sql` one after the other, handing their rows to
+  // `sink`. Throws Error on a SQL error, a refused statement or a limit;
+  // rows already handed over stay handed over.
+  QueryStats run(std::string_view sql, RowSink& sink);
+
+  const QueryLimits& limits() const { return limits_; }
+
+  // Every table's schema, in name order: event tables and snapshot tables.
+  static std::vector<TableSchema> schemas();
+
+ private:
+  static int authorize(void* self, int action, const char* a, const char* b, const char* db, const char* view);
+  static int progress(void* self);
+
+  QueryContext context_;
+  QueryLimits limits_;
+  ScanStats scan_;
+  sqlite3* db_ = nullptr;
+  std::string refusal_;        // why the authorizer said no
+  int64_t cpu_deadline_ns_ = 0;  // thread CPU time at which the query stops; 0: none
+  bool cpu_exceeded_ = false;
+};
+
+}  // namespace zagent::tables
