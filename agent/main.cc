@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   zagent::cli::add_cat_command(app, &exit_code);
   zagent::cli::add_verify_command(app, &exit_code);
   zagent::cli::add_export_command(app, &exit_code);
+  zagent::cli::add_query_command(app, &exit_code);
+  zagent::cli::add_shell_command(app, &exit_code);
+  zagent::cli::add_tables_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

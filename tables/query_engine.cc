@@ -12,6 +12,7 @@
 #include "tables/event_table.h"
 #include "tables/snapshot_module.h"
 #include "tables/snapshot_table.h"
+#include "tables/time_functions.h"
 
 namespace zagent::tables {
 namespace {
@@ -72,6 +73,7 @@ QueryEngine::QueryEngine(QueryContext context, QueryLimits limits)
   try {
     register_event_tables(db_, &context_, &scan_);
     register_snapshot_tables(db_, &context_);
+    register_time_functions(db_);
   } catch (...) {
     sqlite3_close(db_);
     throw;

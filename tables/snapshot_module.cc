@@ -116,7 +116,7 @@ int x_filter(sqlite3_vtab_cursor* c, int given, const char*, int, sqlite3_value*
     cur->rows = aux->table->rows(arguments, *aux->context);
   } catch (const std::exception& e) {
     sqlite3_free(c->pVtab->zErrMsg);
-    c->pVtab->zErrMsg = sqlite3_mprintf("%s: %s", aux->schema.name.c_str(), e.what());
+    c->pVtab->zErrMsg = sqlite3_mprintf("%s", e.what());  // messages name their table
     return SQLITE_ERROR;
   }
   const size_t width = aux->schema.columns.size();

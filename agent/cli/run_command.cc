@@ -4,10 +4,13 @@
 
 #include <atomic>
 #include <cstdio>
+#include <memory>
 
 #include "agent/cli/commands.h"
 #include "agent/cli/journal_options.h"
+#include "agent/query/query_server.h"
 #include "agent/recorder/config.h"
+#include "agent/recorder/live_journal.h"
 #include "agent/recorder/recorder.h"
 #include "journal/error.h"
 
@@ -28,6 +31,8 @@ struct RunArgs {
   uint32_t ring_kib = 0;
   std::vector<std::string> watch;
   std::string sensor;
+  std::string query_socket;
+  bool query_socket_given = false;
 };
 
 int run_record(const RunArgs& args) {
@@ -50,6 +55,7 @@ int run_record(const RunArgs& args) {
   if (args.ring_kib) o.ring_bytes = args.ring_kib * 1024;
   if (!args.watch.empty()) o.watch = args.watch;
   if (!args.sensor.empty()) o.sensor = parse_sensor_mode(args.sensor);
+  if (args.query_socket_given) o.query_socket = args.query_socket;
   o.journal.host = HostIdentity::local();
   o.journal.agent_version = ZAGENT_VERSION;
   o.duration_ns = static_cast<int64_t>(args.duration * 1e9);
@@ -64,6 +70,21 @@ int run_record(const RunArgs& args) {
     }
   };
   o.started = [&o] { std::fprintf(stderr, "zagent: recording to %s\n", o.journal.dir.c_str()); };
+  LiveJournal live;
+  o.live = &live;
+  std::unique_ptr<query::QueryServer> server;
+  if (!o.query_socket.empty()) {
+    tables::QueryContext context;
+    context.journals = {o.journal.dir};
+    context.live_tail = [&live] { return live.tail(); };
+    context.agent_status = [&live] { return live.status(); };
+    // Recording matters more than answering: without the socket it still records.
+    try {
+      server = std::make_unique<query::QueryServer>(o.query_socket, context, o.query_limits);
+    } catch (const Error& e) {
+      std::fprintf(stderr, "zagent: warning: no live queries: %s\n", e.what());
+    }
+  }
   Recorder recorder(o);
   recorder.run(g_stop, g_rotate);
   if (tty) std::fprintf(stderr, "\n");
@@ -87,6 +108,13 @@ void add_run_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--watch", args->watch,
                   "A path prefix the file sensor reports on; repeat for more; replaces the configured list")
       ->check([](const std::string& p) { return !p.empty() && p[0] == '/' ? "" : "must be an absolute path"; });
+  cmd->add_option_function<std::string>(
+      "--query-socket",
+      [args](const std::string& path) {
+        args->query_socket = path;
+        args->query_socket_given = true;
+      },
+      "Unix socket for `zagent query --agent` (default /run/zagent/query.sock; \"\": none)");
   cmd->callback([args, exit_code] { *exit_code = run_record(*args); });
 }
 

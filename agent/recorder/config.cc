@@ -150,6 +150,11 @@ void load_config(const std::string& path, RecorderOptions* o) {
       r.fail(*root.at_path("files.watch").node(), "files.watch: '" + prefix + "' is not an absolute path");
     }
   }
+  r.string("query", "socket", &o->query_socket);
+  int64_t cpu_ns = static_cast<int64_t>(o->query_limits.max_cpu_seconds * 1e9);
+  r.seconds("query", "max_cpu_seconds", &cpu_ns);
+  o->query_limits.max_cpu_seconds = static_cast<double>(cpu_ns) / 1e9;
+  r.integer("query", "max_rows", &o->query_limits.max_rows, 0, INT64_MAX);
   r.check_unknown();
 }
 

@@ -26,6 +26,11 @@
 //   [files]
 //   watch = ["/etc", "/home/*/.ssh"]  # path prefixes the file sensor reports;
 //                                     # "*" is any one component
+//
+//   [query]
+//   socket = "/run/zagent/query.sock"  # for `zagent query --agent`; "": none
+//   max_cpu_seconds = 10          # per query
+//   max_rows = 100000             # per statement; 0: no cap
 #pragma once
 
 #include <string>

@@ -6,9 +6,11 @@
 #include <cinttypes>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "agent/recorder/boot_clock.h"
+#include "agent/recorder/live_journal.h"
 #include "agent/recorder/sensor_set.h"
 #include "agent/sensors/exe_hasher.h"
 #include "agent/sensors/process_snapshot.h"
@@ -89,8 +91,21 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   journal_options.on_segment_start = [&] {
     if (journal) snapshot();
   };
+  // Query threads see the writer only while this thread lets go of it.
+  std::unique_lock<std::mutex> held;
+  if (options_.live) held = options_.live->hold();
   JournalWriter writer(journal_options);
   journal = &writer;
+  struct LiveAttachment {
+    LiveJournal* live;
+    std::unique_lock<std::mutex>& held;
+    ~LiveAttachment() {
+      if (!live) return;
+      if (!held.owns_lock()) held.lock();
+      live->detach();
+    }
+  } attachment{options_.live, held};
+  if (options_.live) options_.live->attach(&writer, &stats_, BootClock::wall_now());
   const auto sensor_event = [&](SensorAction action, std::string sensor, std::string message,
                                 std::vector<Counter> counters) {
     record(BootClock::wall_now(), SensorEvent{action, std::move(sensor), std::move(message), std::move(counters)});
@@ -123,7 +138,9 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
   while (!stop.load()) {
     // The sensors wake this loop only when their rings fill up; otherwise
     // it drains them on this timer.
+    if (held) held.unlock();
     sensors.wait(kPollMs);
+    if (held.mutex()) held.lock();
     sensors.drain();
     // A write that fails pauses the journal (recorded when it happens, on
     // disk once writes succeed again); the agent keeps running.

@@ -12,8 +12,11 @@
 
 #include "agent/sensors/watched_paths.h"
 #include "journal/journal_writer.h"
+#include "tables/query_engine.h"
 
 namespace zagent {
+
+class LiveJournal;
 
 // Which sensors record: eBPF where it loads, else the fallback (Auto); eBPF
 // or refuse (Ebpf); the fallback only (Fallback). See sensor_set.h.
@@ -33,6 +36,12 @@ struct RecorderOptions {
   std::function<void(const std::string&)> status;
   // Called once the sensors are attached: from here on activity is recorded.
   std::function<void()> started;
+  // Where query threads see the unflushed tail and the counters; optional.
+  LiveJournal* live = nullptr;
+  // The query socket served beside the recorder (agent/query/query_server.h);
+  // "" serves none. Its limits hold for every query.
+  std::string query_socket = "/run/zagent/query.sock";
+  tables::QueryLimits query_limits{10, 100000};
 };
 
 struct RecorderStats {

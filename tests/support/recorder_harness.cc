@@ -30,7 +30,9 @@ RunningRecorder::RunningRecorder(const std::string& journal, const std::string& 
   if (pid_ == 0) {
     ::dup2(fds[1], STDERR_FILENO);
     ::close(fds[0]);
-    const std::string cmd = std::string(ZAGENT_BINARY) + " run --journal " + journal + " --duration 60 " + extra;
+    // Each agent its own query socket, beside its journal: tests run in parallel.
+    const std::string cmd = std::string(ZAGENT_BINARY) + " run --journal " + journal + " --query-socket " +
+                            journal + ".sock --duration 60 " + extra;
     ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), nullptr);
     ::_exit(127);
   }

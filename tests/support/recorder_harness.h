@@ -16,7 +16,8 @@ namespace zagent::testing {
 // Why the eBPF sensors cannot run here ("" when they can): not root, no BTF.
 std::string skip_reason();
 
-// `zagent run --journal JOURNAL --duration 60 EXTRA` as a child; the
+// `zagent run --journal JOURNAL --query-socket JOURNAL.sock --duration 60
+// EXTRA` as a child; the
 // constructor returns once the sensors are attached (attached()) or the
 // child has ended. Stopped by SIGTERM.
 class RunningRecorder {

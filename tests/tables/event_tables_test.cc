@@ -9,6 +9,7 @@
 
 #include "journal/error.h"
 #include "journal/journal_writer.h"
+#include "journal/timestamp.h"
 #include "tables/query_engine.h"
 #include "tests/support/temp_dir.h"
 
@@ -236,6 +237,11 @@ TEST_F(Pushdown, TimeWindowReadsOnlyOverlappingBlocks) {
   EXPECT_EQ(blocks_read("SELECT pid FROM process_events WHERE seq >= 999.5", 1), 1u);
   EXPECT_EQ(blocks_read("SELECT pid FROM process_events WHERE time < 1.79e18", 0), 0u);
   EXPECT_EQ(blocks_read("SELECT pid FROM process_events WHERE time < NULL", 0), 0u);
+  // A window written with time_ns() is pushed down as well.
+  EXPECT_EQ(blocks_read("SELECT pid FROM process_events WHERE time >= time_ns('" + format_rfc3339(t) +
+                            "') AND time < time_ns('" + format_rfc3339(t + kSecond) + "')",
+                        10),
+            1u);
   // Without a bound, every block.
   EXPECT_EQ(blocks_read("SELECT pid FROM process_events", 1000), 100u);
 }
@@ -309,6 +315,9 @@ TEST_F(EventTables, RefusesWritesAndSchemaChangesAndKeepsServing) {
   refused("SELECT load_extension('/tmp/evil.so')", "load_extension() is refused");
   refused("BEGIN", "a transaction is refused");
   refused("SELECT nonsense FROM nowhere", "SQL error: no such table: nowhere");
+  refused("SELECT time_ns('yesterday')", "time_ns: ");
+  EXPECT_EQ(query(e, "SELECT time_text(time) FROM process_events LIMIT 1").rows.at(0).at(0),
+            T(format_rfc3339(kT0)));
   // Describing a table stays possible.
   Collect info = query(e, "SELECT name FROM pragma_table_info('socket_events') WHERE name = 'remote_port'");
   EXPECT_EQ(info.rows.size(), 1u);
