@@ -78,6 +78,10 @@ QueryEngine::QueryEngine(QueryContext context, QueryLimits limits)
     sqlite3_close(db_);
     throw;
   }
+  // Sorts and temporary tables stay in memory (bounded below): a root
+  // agent's queries write no files.
+  sqlite3_exec(db_, "PRAGMA temp_store = MEMORY", nullptr, nullptr, nullptr);
+  if (limits_.max_memory_bytes > 0) sqlite3_hard_heap_limit64(limits_.max_memory_bytes);
   sqlite3_set_authorizer(db_, &QueryEngine::authorize, this);
   sqlite3_progress_handler(db_, kProgressInterval, &QueryEngine::progress, this);
 }
@@ -151,6 +155,9 @@ QueryStats QueryEngine::run(std::string_view sql, RowSink& sink) {
       return Error("query stopped: it used more than " + format_limit(limits_.max_cpu_seconds) +
                    " s of CPU time (limit max_cpu_seconds)");
     if (!refusal_.empty()) return Error(refusal_);
+    if (sqlite3_errcode(db_) == SQLITE_NOMEM && limits_.max_memory_bytes > 0)
+      return Error("query stopped: it needed more than " + std::to_string(limits_.max_memory_bytes) +
+                   " bytes of memory (limit max_memory_bytes)");
     return Error(std::string("SQL error: ") + sqlite3_errmsg(db_));
   };
   while (next < end) {

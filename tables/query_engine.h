@@ -1,8 +1,8 @@
 // The query engine: one read-only SQLite connection with every table
 // registered, guarded for use inside a root agent. An authorizer lets only
 // reads through (no writes, ATTACH, schema or pragma changes, extension
-// loading); each query has a CPU-time budget and a row cap, and stopping at
-// either is an Error that names the limit. After any error the engine
+// loading); each query has a CPU-time budget, a row cap and a memory bound,
+// and stopping at one is an Error that names the limit. After any error the engine
 // serves the next query as before.
 //
 // Not thread-safe: one engine per thread.
@@ -26,6 +26,9 @@ namespace zagent::tables {
 struct QueryLimits {
   double max_cpu_seconds = 10;  // per query; 0: none
   uint64_t max_rows = 0;        // per statement; 0: none
+  // SQLite's heap, for sorting, grouping and temporary b-trees (kept in
+  // memory: no temporary files). Process-wide, as SQLite has it; 0: none.
+  int64_t max_memory_bytes = 0;
 };
 
 // Where a query's results go, statement by statement.

@@ -155,6 +155,7 @@ void load_config(const std::string& path, RecorderOptions* o) {
   r.seconds("query", "max_cpu_seconds", &cpu_ns);
   o->query_limits.max_cpu_seconds = static_cast<double>(cpu_ns) / 1e9;
   r.integer("query", "max_rows", &o->query_limits.max_rows, 0, INT64_MAX);
+  r.integer("query", "max_memory_bytes", &o->query_limits.max_memory_bytes, 0, INT64_MAX);
   r.check_unknown();
 }
 

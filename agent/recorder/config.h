@@ -31,6 +31,7 @@
 //   socket = "/run/zagent/query.sock"  # for `zagent query --agent`; "": none
 //   max_cpu_seconds = 10          # per query
 //   max_rows = 100000             # per statement; 0: no cap
+//   max_memory_bytes = 268435456  # SQLite's heap in the agent; 0: no bound
 #pragma once
 
 #include <string>

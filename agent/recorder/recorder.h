@@ -41,7 +41,7 @@ struct RecorderOptions {
   // The query socket served beside the recorder (agent/query/query_server.h);
   // "" serves none. Its limits hold for every query.
   std::string query_socket = "/run/zagent/query.sock";
-  tables::QueryLimits query_limits{10, 100000};
+  tables::QueryLimits query_limits{10, 100000, 256 << 20};
 };
 
 struct RecorderStats {

@@ -52,6 +52,12 @@ wtmp_path = ""
 
 [files]
 watch = ["/srv/www", "/home/*/.config"]
+
+[query]
+socket = "/srv/zagent.sock"
+max_cpu_seconds = 2.5
+max_rows = 500
+max_memory_bytes = 1048576
 )");
   RecorderOptions o;
   load_config(path, &o);
@@ -72,6 +78,10 @@ watch = ["/srv/www", "/home/*/.config"]
   EXPECT_EQ(o.utmp_path, "/srv/utmp");
   EXPECT_EQ(o.wtmp_path, "");
   EXPECT_EQ(o.watch, (std::vector<std::string>{"/srv/www", "/home/*/.config"}));
+  EXPECT_EQ(o.query_socket, "/srv/zagent.sock");
+  EXPECT_EQ(o.query_limits.max_cpu_seconds, 2.5);
+  EXPECT_EQ(o.query_limits.max_rows, 500u);
+  EXPECT_EQ(o.query_limits.max_memory_bytes, 1048576);
 }
 
 TEST(Config, AnEmptyFileKeepsTheDefaults) {
@@ -85,6 +95,10 @@ TEST(Config, AnEmptyFileKeepsTheDefaults) {
   EXPECT_EQ(o.sensor, SensorMode::Auto);
   EXPECT_EQ(o.watch, WatchedPaths::defaults());
   EXPECT_EQ(o.wtmp_path, "/var/log/wtmp");
+  EXPECT_EQ(o.query_socket, "/run/zagent/query.sock");
+  EXPECT_EQ(o.query_limits.max_cpu_seconds, 10);
+  EXPECT_EQ(o.query_limits.max_rows, 100000u);
+  EXPECT_EQ(o.query_limits.max_memory_bytes, 256 << 20);
 }
 
 TEST(Config, MistakesNameTheFileLineAndKey) {

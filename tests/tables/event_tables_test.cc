@@ -338,6 +338,18 @@ TEST_F(EventTables, StopsARunawayQueryAtItsCpuBudgetAndRowCap) {
   }
   EXPECT_EQ(query(e, "SELECT count(*) FROM process_events").rows.at(0).at(0), I(4));
 
+  // 200 MB of distinct values against a 32 MiB bound (in memory: no temporary files).
+  auto bounded = engine(QueryLimits{0, 0, 32 << 20});
+  try {
+    bounded.run("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 200000) "
+                "SELECT count(DISTINCT randomblob(1000)) FROM c",
+                out);
+    FAIL() << "the query ran to its end";
+  } catch (const Error& err) {
+    EXPECT_EQ(std::string(err.what()), "query stopped: it needed more than 33554432 bytes of memory (limit max_memory_bytes)");
+  }
+  EXPECT_EQ(query(bounded, "SELECT count(*) FROM process_events").rows.at(0).at(0), I(4));
+
   auto capped = engine(QueryLimits{0, 3});
   EXPECT_EQ(query(capped, "SELECT seq FROM socket_events").rows.size(), 2u);
   Collect partial;
