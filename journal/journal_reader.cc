@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "journal/error.h"
+#include "journal/scan_memo.h"
 
 namespace zagent {
 
@@ -83,6 +84,94 @@ std::vector<std::string> JournalReader::expand_inputs(const std::vector<std::str
   return files;
 }
 
+// The items of one file: scanned (and remembered when the scan is clean and
+// complete), or replayed from the process's memo of an earlier scan.
+class FileItems {
+ public:
+  FileItems(const MappedFile& mapped, std::string file, DamageReporter reporter)
+      : mapped_(mapped), file_(std::move(file)) {
+    replay_ = ScanMemo::process().find(mapped.identity());
+    if (replay_) return;
+    scanner_ = std::make_unique<SegmentScanner>(file_, mapped.bytes(), [this, reporter](const Damage& d) {
+      damaged_ = true;
+      reporter(d);
+    });
+  }
+
+  SegmentScanner::Item next() { return replay_ ? replay_next() : scan_next(); }
+
+  const ScannedSegment& segment() const { return replay_ ? segment_ : scanner_->segment(); }
+  const ScannedBlock& block() const { return replay_ ? block_ : scanner_->block(); }
+  const ScannedEnd& end() const { return replay_ ? end_ : scanner_->end(); }
+  bool in_segment() const { return replay_ ? in_segment_ : scanner_->in_segment(); }
+  const std::string& file() const { return file_; }
+
+ private:
+  using Item = SegmentScanner::Item;
+
+  Item scan_next() {
+    const Item item = scanner_->next();
+    ScanRecord r;
+    r.kind = item;
+    switch (item) {
+      case Item::Segment: r.segment = scanner_->segment(); break;
+      case Item::End: r.end = scanner_->end(); break;
+      case Item::Block: {
+        const ScannedBlock& b = scanner_->block();
+        r.block = b;
+        r.block.data = {};
+        r.block.trailer_fb = {};
+        r.data_size = b.data.size();
+        r.trailer_fb_offset = static_cast<uint64_t>(b.trailer_fb.data() - mapped_.bytes().data());
+        r.trailer_fb_size = b.trailer_fb.size();
+        break;
+      }
+      case Item::Done:
+        if (!damaged_ && !recorded_.empty() && recorded_.back().kind == Item::End)
+          ScanMemo::process().store(mapped_.identity(), std::move(recorded_));
+        return item;
+    }
+    recorded_.push_back(std::move(r));
+    return item;
+  }
+
+  Item replay_next() {
+    if (at_ >= replay_->size()) return Item::Done;
+    const ScanRecord& r = (*replay_)[at_++];
+    switch (r.kind) {
+      case Item::Segment:
+        segment_ = r.segment;
+        in_segment_ = true;
+        break;
+      case Item::End: end_ = r.end; break;
+      case Item::Block: {
+        const auto bytes = mapped_.bytes();
+        if (r.block.data_offset + r.data_size > bytes.size() ||
+            r.trailer_fb_offset + r.trailer_fb_size > bytes.size())
+          return Item::Done;  // cannot happen for an unchanged identity
+        block_ = r.block;
+        block_.data = bytes.subspan(r.block.data_offset, r.data_size);
+        block_.trailer_fb = bytes.subspan(r.trailer_fb_offset, r.trailer_fb_size);
+        break;
+      }
+      case Item::Done: break;
+    }
+    return r.kind;
+  }
+
+  const MappedFile& mapped_;
+  std::string file_;
+  std::unique_ptr<SegmentScanner> scanner_;
+  bool damaged_ = false;
+  ScanRecords recorded_;
+  std::shared_ptr<const ScanRecords> replay_;
+  size_t at_ = 0;
+  ScannedSegment segment_;
+  ScannedBlock block_;
+  ScannedEnd end_;
+  bool in_segment_ = false;
+};
+
 JournalReader::JournalReader(const std::vector<std::string>& inputs, ReadOptions options,
                              DamageReporter reporter)
     : files_(expand_inputs(inputs)), options_(options), reporter_(std::move(reporter)) {}
@@ -100,8 +189,8 @@ bool JournalReader::open_next_file() {
   if (next_file_ >= files_.size()) return false;
   const std::string& file = files_[next_file_++];
   mapped_ = std::make_unique<MappedFile>(file);
-  scanner_ = std::make_unique<SegmentScanner>(file == "-" ? "<stdin>" : file, mapped_->bytes(),
-                                              [this](const Damage& d) { report(d); });
+  scanner_ = std::make_unique<FileItems>(*mapped_, file == "-" ? "<stdin>" : file,
+                                         [this](const Damage& d) { report(d); });
   return true;
 }
 

@@ -8,7 +8,8 @@
 // segment chains to the one before and that seq keeps increasing.
 //
 // Windows (time, seq, types) are applied first to the trailers, so blocks
-// outside a window are never hashed nor decompressed.
+// outside a window are never hashed nor decompressed. A closed segment read
+// before in this process is not even walked again (scan_memo.h).
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,8 @@
 #include "journal/segment_scanner.h"
 
 namespace zagent {
+
+class FileItems;
 
 struct ReadOptions {
   int64_t since_ts = std::numeric_limits<int64_t>::min();  // inclusive
@@ -90,7 +93,7 @@ class JournalReader {
   ReadOptions options_;
   DamageReporter reporter_;
   std::unique_ptr<MappedFile> mapped_;
-  std::unique_ptr<SegmentScanner> scanner_;
+  std::unique_ptr<FileItems> scanner_;  // the current file's items
   BlockDecoder decoder_;
   ReadStats stats_;
   std::function<void(const std::string&, const ScannedSegment&)> on_segment_;

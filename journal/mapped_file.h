@@ -9,6 +9,16 @@
 
 namespace zagent {
 
+// Which file, and which version of it: a segment file only ever grows, so
+// an unchanged identity means unchanged bytes.
+struct FileIdentity {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  bool operator==(const FileIdentity&) const = default;
+};
+
 class MappedFile {
  public:
   explicit MappedFile(const std::string& path);
@@ -18,11 +28,14 @@ class MappedFile {
 
   std::span<const uint8_t> bytes() const { return {data_, size_}; }
   const std::string& path() const { return path_; }
+  // As it was when mapped; standard input has none (device and inode 0).
+  const FileIdentity& identity() const { return identity_; }
 
  private:
   std::string path_;
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
+  FileIdentity identity_;
 };
 
 // Copies standard input to an unlinked temporary file and returns a path

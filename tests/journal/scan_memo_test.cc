@@ -1,0 +1,142 @@
+// The process's memo of scanned segments: a second read of a closed segment
+// gives the same events without walking the file, a segment still being
+// written is never remembered, and bytes changed behind the memo's back are
+// still caught when their block is read.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "journal/journal_reader.h"
+#include "journal/journal_writer.h"
+#include "journal/mapped_file.h"
+#include "journal/scan_memo.h"
+#include "tests/support/sample_events.h"
+#include "tests/support/temp_dir.h"
+
+namespace zagent {
+namespace {
+
+using testing::SampleEvents;
+using testing::TempDir;
+
+constexpr int64_t kT0 = 1'790'000'000'000'000'000;
+
+WriterOptions small_blocks(const std::string& dir, int64_t* clock) {
+  WriterOptions o;
+  o.dir = dir;
+  o.block_events = 100;
+  o.fsync = FsyncPolicy::Never;
+  o.rotate_age_ns = 0;
+  o.retain_bytes = 0;
+  o.retain_age_ns = 0;
+  o.host = HostIdentity{"host-a", "0123456789abcdef0123456789abcdef", "boot-1"};
+  o.agent_version = "0.1.0-test";
+  o.clock = [clock] { return *clock; };
+  return o;
+}
+
+struct Read {
+  std::vector<Event> events;
+  ReadStats stats;
+  std::vector<Damage> damage;
+};
+
+Read read(const std::string& dir, ReadOptions options = {}) {
+  Read r;
+  JournalReader reader({dir}, options, [&r](const Damage& d) { r.damage.push_back(d); });
+  ReadBlock block;
+  while (reader.next_block(&block)) r.events.insert(r.events.end(), block.events.begin(), block.events.end());
+  r.stats = reader.stats();
+  return r;
+}
+
+class ScanMemoTest : public ::testing::Test {
+ protected:
+  void write(size_t n) {
+    JournalWriter w(small_blocks(dir_.path(), &clock_));
+    SampleEvents sample(7);
+    for (size_t i = 0; i < n; ++i) {
+      w.append(clock_, sample.next_body());
+      clock_ += 1'000'000;
+    }
+    w.close();
+  }
+  std::string segment() const { return JournalReader::list_segments(dir_.path()).at(0); }
+
+  TempDir dir_;
+  int64_t clock_ = kT0;
+};
+
+TEST_F(ScanMemoTest, ASecondReadOfAClosedSegmentIsRememberedAndGivesTheSameEvents) {
+  write(1000);
+  MappedFile before(segment());
+  EXPECT_EQ(ScanMemo::process().find(before.identity()), nullptr);
+  const Read first = read(dir_.path());
+  ASSERT_TRUE(first.damage.empty());
+  const auto memo = ScanMemo::process().find(MappedFile(segment()).identity());
+  ASSERT_NE(memo, nullptr);
+  // A header, 10 blocks of 100 events (plus the writer's block of its own records) and an end.
+  EXPECT_EQ(memo->front().kind, SegmentScanner::Item::Segment);
+  EXPECT_EQ(memo->back().kind, SegmentScanner::Item::End);
+  const Read second = read(dir_.path());
+  EXPECT_EQ(second.events, first.events);
+  EXPECT_TRUE(second.damage.empty());
+  // A window from the memo reads only its blocks: events 300..399 (seq 301..400).
+  ReadOptions window;
+  window.since_ts = kT0 + 300'000'000;
+  window.until_ts = kT0 + 400'000'000;
+  const Read w = read(dir_.path(), window);
+  ASSERT_EQ(w.events.size(), 100u);
+  EXPECT_EQ(w.events.front().seq, 301u);
+  EXPECT_EQ(w.stats.blocks_read, 1u);
+}
+
+TEST_F(ScanMemoTest, ASegmentStillBeingWrittenIsNotRemembered) {
+  JournalWriter w(small_blocks(dir_.path(), &clock_));
+  SampleEvents sample(7);
+  for (int i = 0; i < 250; ++i) w.append(clock_++, sample.next_body());
+  w.flush();
+  const Read r = read(dir_.path());
+  EXPECT_EQ(r.events.size(), 250u);
+  EXPECT_EQ(ScanMemo::process().find(MappedFile(segment()).identity()), nullptr);
+}
+
+TEST_F(ScanMemoTest, BytesChangedBehindTheMemoAreCaughtWhenTheirBlockIsRead) {
+  write(1000);
+  ASSERT_TRUE(read(dir_.path()).damage.empty());  // remembered now
+  const std::string path = segment();
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  // Flip a byte inside the data of the block holding events 500..599, then
+  // put the file's mtime back: the same identity, other bytes.
+  ReadOptions window;
+  window.since_ts = kT0 + 500'000'000;
+  window.until_ts = kT0 + 500'000'001;
+  JournalReader locate({dir_.path()}, window, nullptr);
+  ReadBlock block;
+  ASSERT_TRUE(locate.next_block(&block));
+  const int fd = ::open(path.c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
+  char c;
+  const off_t at = static_cast<off_t>(block.data_offset + 20);
+  ASSERT_EQ(::pread(fd, &c, 1, at), 1);
+  c ^= 0x5a;
+  ASSERT_EQ(::pwrite(fd, &c, 1, at), 1);
+  const timespec times[2] = {st.st_atim, st.st_mtim};
+  ASSERT_EQ(::futimens(fd, times), 0);
+  ::close(fd);
+  ASSERT_NE(ScanMemo::process().find(MappedFile(path).identity()), nullptr) << "the identity changed";
+
+  const Read r = read(dir_.path(), window);
+  EXPECT_TRUE(r.events.empty());
+  ASSERT_EQ(r.damage.size(), 1u);
+  EXPECT_EQ(r.damage[0].kind, DamageKind::HashMismatch);
+  EXPECT_EQ(r.damage[0].offset, block.data_offset);
+}
+
+}  // namespace
+}  // namespace zagent
