@@ -467,9 +467,34 @@ class BlockReader {
     r_.fail("an event of unknown type");
     return SensorEvent{};
   }
+  // Passes over an event that is not wanted: its columns are not read,
+  // only the runs it owns in the list columns are stepped over.
+  void skip(fb::EventType type) {
+    switch (type) {
+      case fb::EventType::ProcessExec: skip_argv(b_.process_exec(), exec_row_++, &exec_argv_); return;
+      case fb::EventType::ProcessSnapshot: skip_argv(b_.process_snapshot(), snapshot_row_++, &snapshot_argv_); return;
+      case fb::EventType::ProcessFork: ++fork_row_; return;
+      case fb::EventType::ProcessExit: ++exit_row_; return;
+      case fb::EventType::SocketEvent: ++socket_row_; return;
+      case fb::EventType::FileEvent: ++file_row_; return;
+      case fb::EventType::LoginEvent: ++login_row_; return;
+      case fb::EventType::SensorEvent: {
+        const fb::SensorColumns* c = b_.sensor();
+        const size_t row = sensor_row_++;
+        if (c) counter_next_ += r_.at(c->counter_count(), row);
+        return;
+      }
+      case fb::EventType::None: break;
+    }
+    r_.fail("an event of unknown type");
+  }
   ColumnReader& reader() { return r_; }
 
  private:
+  void skip_argv(const fb::ProcessColumns* c, size_t row, size_t* argv_next) {
+    if (c) *argv_next += r_.at(c->argc(), row);
+  }
+
   const fb::Block& b_;
   ColumnReader r_;
   size_t exec_row_ = 0, exec_argv_ = 0, snapshot_row_ = 0, snapshot_argv_ = 0, fork_row_ = 0,
@@ -549,28 +574,57 @@ const fb::Block* verified_block(std::span<const uint8_t> bytes) {
   return block;
 }
 
-bool decode_block(const fb::Block& block, std::vector<Event>* out, std::string* why) {
+bool decode_block(const fb::Block& block, uint32_t type_mask, std::vector<Event>* out, BlockSummary* summary,
+                  std::string* why) {
   BlockReader reader(block);
-  std::vector<Event> events;
-  events.reserve(block.type()->size());
+  const size_t count = block.type()->size();
+  const size_t first_out = out->size();
+  *summary = BlockSummary{};
+  summary->event_count = static_cast<uint32_t>(count);
+  summary->type_counts.assign(kEventTypeCount, 0);
   uint64_t ts = static_cast<uint64_t>(block.base_ts());
   uint64_t seq = block.base_seq() - 1;
-  for (size_t i = 0; i < block.type()->size(); ++i) {
-    Event e;
+  for (size_t i = 0; i < count; ++i) {
     ts += static_cast<uint64_t>(load(block.ts_delta(), i));
-    seq += 1 + (block.seq_skip() ? block.seq_skip()->Get(i) : 0);
-    e.ts = static_cast<int64_t>(ts);
-    e.seq = seq;
-    e.body = reader.body(block.type()->Get(i));
+    const uint64_t skip = block.seq_skip() ? block.seq_skip()->Get(i) : 0;
+    if (seq + 1 + skip <= seq) summary->seq_increasing = false;  // wrapped
+    seq += 1 + skip;
+    const auto event_ts = static_cast<int64_t>(ts);
+    if (i == 0) {
+      summary->first_seq = seq;
+      summary->min_ts = summary->max_ts = event_ts;
+    }
+    summary->last_seq = seq;
+    summary->min_ts = std::min(summary->min_ts, event_ts);
+    summary->max_ts = std::max(summary->max_ts, event_ts);
+    const fb::EventType type = block.type()->Get(i);
+    const auto index = static_cast<size_t>(type) - 1;  // EventType None is 0
+    if (type == fb::EventType::None || index >= kEventTypeCount) {
+      reader.reader().fail("an event of unknown type");
+      break;
+    }
+    ++summary->type_counts[index];
+    if (type_mask & (1u << index)) {
+      Event& e = out->emplace_back();
+      e.ts = event_ts;
+      e.seq = seq;
+      e.body = reader.body(type);
+    } else {
+      reader.skip(type);
+    }
     if (!reader.reader().ok()) break;
-    events.push_back(std::move(e));
   }
   if (!reader.reader().ok()) {
+    out->resize(first_out);
     *why = reader.reader().why();
     return false;
   }
-  out->insert(out->end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
   return true;
+}
+
+bool decode_block(const fb::Block& block, std::vector<Event>* out, std::string* why) {
+  BlockSummary summary;
+  return decode_block(block, ~0u, out, &summary, why);
 }
 
 }  // namespace zagent

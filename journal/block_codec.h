@@ -28,9 +28,26 @@ void encode_block(std::span<const Event> events, flatbuffers::FlatBufferBuilder&
 // else nullptr. Never reads outside `bytes`, whatever they hold.
 const fb::Block* verified_block(std::span<const uint8_t> bytes);
 
-// Appends the events of a verified block to `out` and returns true. When a
-// column is shorter than its events need, or a string index points past the
-// string table, returns false with `why` set and `out` unchanged.
+// What a block's type, ts and seq columns say of all its events, to be
+// compared with its trailer.
+struct BlockSummary {
+  uint32_t event_count = 0;
+  int64_t min_ts = 0;
+  int64_t max_ts = 0;
+  uint64_t first_seq = 0;
+  uint64_t last_seq = 0;
+  bool seq_increasing = true;
+  std::vector<uint32_t> type_counts;  // index = EventType
+};
+
+// Appends the events of a verified block whose type is in `type_mask` (bit
+// i: EventType i) to `out`, summarises all of them, and returns true. The
+// columns of other types are not read. When a column is shorter than its
+// events need, or a string index points past the string table, returns
+// false with `why` set and `out` unchanged.
+bool decode_block(const fb::Block& block, uint32_t type_mask, std::vector<Event>* out, BlockSummary* summary,
+                  std::string* why);
+// Every event.
 bool decode_block(const fb::Block& block, std::vector<Event>* out, std::string* why);
 
 }  // namespace zagent

@@ -18,37 +18,29 @@ BlockDecoder::~BlockDecoder() { ZSTD_freeDCtx(dctx_); }
 
 namespace {
 
-// Compares the decoded events with what the trailer says of them.
-bool matches_trailer(std::span<const Event> events, const BlockTrailer& t, std::string* why) {
-  if (events.size() != t.event_count) {
-    *why = "block holds " + std::to_string(events.size()) + " events, trailer says " +
-           std::to_string(t.event_count);
+// Compares what the block says of its events with what the trailer says.
+bool matches_trailer(const BlockSummary& s, const BlockTrailer& t, std::string* why) {
+  if (s.event_count != t.event_count) {
+    *why = "block holds " + std::to_string(s.event_count) + " events, trailer says " + std::to_string(t.event_count);
     return false;
   }
-  if (events.empty()) {
+  if (s.event_count == 0) {
     *why = "block holds no events";
     return false;
   }
-  std::vector<uint32_t> counts(kEventTypeCount, 0);
-  int64_t min_ts = events.front().ts, max_ts = events.front().ts;
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (i > 0 && events[i].seq <= events[i - 1].seq) {
-      *why = "seq " + std::to_string(events[i].seq) + " follows " + std::to_string(events[i - 1].seq);
-      return false;
-    }
-    min_ts = std::min(min_ts, events[i].ts);
-    max_ts = std::max(max_ts, events[i].ts);
-    ++counts[events[i].body.index()];
+  if (!s.seq_increasing) {
+    *why = "block seq wraps around";
+    return false;
   }
-  if (events.front().seq != t.first_seq || events.back().seq != t.last_seq) {
+  if (s.first_seq != t.first_seq || s.last_seq != t.last_seq) {
     *why = "block seq range differs from its trailer's";
     return false;
   }
-  if (min_ts != t.min_ts || max_ts != t.max_ts) {
+  if (s.min_ts != t.min_ts || s.max_ts != t.max_ts) {
     *why = "block time range differs from its trailer's";
     return false;
   }
-  if (counts != t.type_counts) {
+  if (s.type_counts != t.type_counts) {
     *why = "block event counts per type differ from its trailer's";
     return false;
   }
@@ -57,7 +49,7 @@ bool matches_trailer(std::span<const Event> events, const BlockTrailer& t, std::
 
 }  // namespace
 
-bool BlockDecoder::decode(std::span<const uint8_t> data, const BlockTrailer& trailer,
+bool BlockDecoder::decode(std::span<const uint8_t> data, const BlockTrailer& trailer, uint32_t type_mask,
                           std::vector<Event>* out, std::string* why) {
   raw_ = {};
   const unsigned long long content = ZSTD_getFrameContentSize(data.data(), data.size());
@@ -82,11 +74,14 @@ bool BlockDecoder::decode(std::span<const uint8_t> data, const BlockTrailer& tra
     *why = "block fails the FlatBuffers verifier";
     return false;
   }
-  std::vector<Event> events;
-  if (!decode_block(*block, &events, why)) return false;
-  if (!matches_trailer(events, trailer, why)) return false;
+  const size_t first_out = out->size();
+  BlockSummary summary;
+  if (!decode_block(*block, type_mask, out, &summary, why)) return false;
+  if (!matches_trailer(summary, trailer, why)) {
+    out->resize(first_out);
+    return false;
+  }
   raw_ = raw;
-  out->insert(out->end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
   return true;
 }
 

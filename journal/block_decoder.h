@@ -21,10 +21,17 @@ class BlockDecoder {
   BlockDecoder(const BlockDecoder&) = delete;
   BlockDecoder& operator=(const BlockDecoder&) = delete;
 
-  // Appends the block's events to `out` and returns true; on any damage
-  // returns false with `why` set and `out` unchanged.
+  // Appends the block's events of the types in `type_mask` (bit i:
+  // EventType i) to `out` and returns true; on any damage returns false
+  // with `why` set and `out` unchanged. The whole block is decompressed and
+  // verified, and checked against its trailer, whatever the mask; the
+  // columns of unwanted types are not read.
+  bool decode(std::span<const uint8_t> data, const BlockTrailer& trailer, uint32_t type_mask,
+              std::vector<Event>* out, std::string* why);
   bool decode(std::span<const uint8_t> data, const BlockTrailer& trailer, std::vector<Event>* out,
-              std::string* why);
+              std::string* why) {
+    return decode(data, trailer, ~0u, out, why);
+  }
 
   // Decompressed bytes of the last successful decode: a verified fb::Block.
   std::span<const uint8_t> raw() const { return raw_; }

@@ -274,7 +274,7 @@ bool JournalReader::next_block(ReadBlock* out) {
     }
     out->events.clear();
     std::string why;
-    if (!decoder_.decode(b.data, b.trailer, &out->events, &why)) {
+    if (!decoder_.decode(b.data, b.trailer, options_.type_mask, &out->events, &why)) {
       ++stats_.blocks_damaged;
       report(Damage{DamageKind::BadBlock, scanner_->file(), b.data_offset,
                     b.end_offset - b.data_offset,
