@@ -545,6 +545,7 @@ ReaderCount reader_count(const std::string& journal, int64_t since, int64_t unti
   options.since_ts = since;
   options.until_ts = until;
   options.type_mask = kProcessTypes;
+  options.remember_scans = true;  // as the query engine reads
   ReaderCount r;
   zagent::JournalReader reader({journal}, options, [&r](const zagent::Damage&) { ++r.damage; });
   zagent::ReadBlock block;

@@ -84,26 +84,33 @@ std::vector<std::string> JournalReader::expand_inputs(const std::vector<std::str
   return files;
 }
 
-// The items of one file: scanned (and remembered when the scan is clean and
-// complete), or replayed from the process's memo of an earlier scan.
+// The items of one file: those the process remembers from an earlier scan
+// (scan_memo.h), then a scan of the rest, whose clean prefix is remembered
+// in turn.
 class FileItems {
  public:
-  FileItems(const MappedFile& mapped, std::string file, DamageReporter reporter)
-      : mapped_(mapped), file_(std::move(file)) {
-    replay_ = ScanMemo::process().find(mapped.identity());
-    if (replay_) return;
+  FileItems(const MappedFile& mapped, std::string file, DamageReporter reporter, bool remember)
+      : mapped_(mapped), file_(std::move(file)), remember_(remember) {
     scanner_ = std::make_unique<SegmentScanner>(file_, mapped.bytes(), [this, reporter](const Damage& d) {
-      damaged_ = true;
+      clean_ = false;
       reporter(d);
     });
+    if (remember_) known_ = ScanMemo::process().find(mapped.identity(), mapped.bytes());
+    if (!known_) return;
+    resume_ = known_->resume;
+    scanner_->resume(resume_);
   }
 
-  SegmentScanner::Item next() { return replay_ ? replay_next() : scan_next(); }
+  SegmentScanner::Item next() {
+    if (known_ && at_ < known_->records.size()) return replay(known_->records[at_++]);
+    replaying_ = false;
+    return scan_next();
+  }
 
-  const ScannedSegment& segment() const { return replay_ ? segment_ : scanner_->segment(); }
-  const ScannedBlock& block() const { return replay_ ? block_ : scanner_->block(); }
-  const ScannedEnd& end() const { return replay_ ? end_ : scanner_->end(); }
-  bool in_segment() const { return replay_ ? in_segment_ : scanner_->in_segment(); }
+  const ScannedSegment& segment() const { return replaying_ ? segment_ : scanner_->segment(); }
+  const ScannedBlock& block() const { return replaying_ ? block_ : scanner_->block(); }
+  const ScannedEnd& end() const { return replaying_ ? end_ : scanner_->end(); }
+  bool in_segment() const { return replaying_ ? in_segment_ : scanner_->in_segment(); }
   const std::string& file() const { return file_; }
 
  private:
@@ -111,33 +118,33 @@ class FileItems {
 
   Item scan_next() {
     const Item item = scanner_->next();
+    if (item == Item::Done) {
+      if (grew_ && remember_) ScanMemo::process().store(mapped_.identity(), mapped_.bytes(), std::move(recorded_), resume_);
+      return item;
+    }
+    if (!clean_) return item;  // past damage nothing more is remembered
     ScanRecord r;
     r.kind = item;
-    switch (item) {
-      case Item::Segment: r.segment = scanner_->segment(); break;
-      case Item::End: r.end = scanner_->end(); break;
-      case Item::Block: {
-        const ScannedBlock& b = scanner_->block();
-        r.block = b;
-        r.block.data = {};
-        r.block.trailer_fb = {};
-        r.data_size = b.data.size();
-        r.trailer_fb_offset = static_cast<uint64_t>(b.trailer_fb.data() - mapped_.bytes().data());
-        r.trailer_fb_size = b.trailer_fb.size();
-        break;
-      }
-      case Item::Done:
-        if (!damaged_ && !recorded_.empty() && recorded_.back().kind == Item::End)
-          ScanMemo::process().store(mapped_.identity(), std::move(recorded_));
-        return item;
+    if (item == Item::Segment) r.segment = scanner_->segment();
+    if (item == Item::End) r.end = scanner_->end();
+    if (item == Item::Block) {
+      const ScannedBlock& b = scanner_->block();
+      r.block = b;
+      r.block.data = {};
+      r.block.trailer_fb = {};
+      r.data_size = b.data.size();
+      r.trailer_fb_offset = static_cast<uint64_t>(b.trailer_fb.data() - mapped_.bytes().data());
+      r.trailer_fb_size = b.trailer_fb.size();
     }
+    if (!grew_ && known_) recorded_ = known_->records;  // copied only when it grows
     recorded_.push_back(std::move(r));
+    resume_ = scanner_->resume_point();
+    grew_ = true;
     return item;
   }
 
-  Item replay_next() {
-    if (at_ >= replay_->size()) return Item::Done;
-    const ScanRecord& r = (*replay_)[at_++];
+  Item replay(const ScanRecord& r) {
+    replaying_ = true;
     switch (r.kind) {
       case Item::Segment:
         segment_ = r.segment;
@@ -148,7 +155,7 @@ class FileItems {
         const auto bytes = mapped_.bytes();
         if (r.block.data_offset + r.data_size > bytes.size() ||
             r.trailer_fb_offset + r.trailer_fb_size > bytes.size())
-          return Item::Done;  // cannot happen for an unchanged identity
+          return Item::Done;  // cannot happen: find() checked the size
         block_ = r.block;
         block_.data = bytes.subspan(r.block.data_offset, r.data_size);
         block_.trailer_fb = bytes.subspan(r.trailer_fb_offset, r.trailer_fb_size);
@@ -161,11 +168,15 @@ class FileItems {
 
   const MappedFile& mapped_;
   std::string file_;
+  bool remember_;
   std::unique_ptr<SegmentScanner> scanner_;
-  bool damaged_ = false;
-  ScanRecords recorded_;
-  std::shared_ptr<const ScanRecords> replay_;
+  bool clean_ = true;   // no damage reported by the scan so far
+  bool grew_ = false;   // the scan added records to remember
+  std::vector<ScanRecord> recorded_;
+  SegmentScanner::Resume resume_;
+  std::shared_ptr<const ScanPrefix> known_;
   size_t at_ = 0;
+  bool replaying_ = false;
   ScannedSegment segment_;
   ScannedBlock block_;
   ScannedEnd end_;
@@ -190,7 +201,7 @@ bool JournalReader::open_next_file() {
   const std::string& file = files_[next_file_++];
   mapped_ = std::make_unique<MappedFile>(file);
   scanner_ = std::make_unique<FileItems>(*mapped_, file == "-" ? "<stdin>" : file,
-                                         [this](const Damage& d) { report(d); });
+                                         [this](const Damage& d) { report(d); }, options_.remember_scans);
   return true;
 }
 

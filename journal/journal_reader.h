@@ -8,8 +8,9 @@
 // segment chains to the one before and that seq keeps increasing.
 //
 // Windows (time, seq, types) are applied first to the trailers, so blocks
-// outside a window are never hashed nor decompressed. A closed segment read
-// before in this process is not even walked again (scan_memo.h).
+// outside a window are never hashed nor decompressed. With remember_scans, a
+// segment read before in this process is not even walked again up to where
+// that read got (scan_memo.h).
 #pragma once
 
 #include <cstdint>
@@ -35,6 +36,9 @@ struct ReadOptions {
   uint64_t from_seq = 0;                                    // inclusive
   uint64_t until_seq = std::numeric_limits<uint64_t>::max(); // exclusive
   uint32_t type_mask = (1u << kEventTypeCount) - 1;         // bit i: EventType i
+  // Use and feed the process's memo of scanned segments (scan_memo.h): for
+  // long-lived readers of one journal (the query engine), not for verify.
+  bool remember_scans = false;
 
   bool wants(const Event& e) const;
   bool wants(const BlockTrailer& t) const;

@@ -1,20 +1,27 @@
-// What scanning a closed segment file found (its header, every block's
-// trailer and offsets, its end), remembered by the process, so that the next
-// read of the same file jumps straight to the blocks it wants. Walking a
-// file's frames touches every block's pages; on a large journal that walk,
-// not the blocks read, is most of a window query.
+// What scanning a segment file found (its header, every block's trailer and
+// offsets, its end), remembered by the process, so that the next read of the
+// same file jumps straight to the blocks it wants. Walking a file's frames
+// touches every block's pages; on a large journal that walk, not the blocks
+// read, is most of a window query.
 //
-// Only scans that met no damage and ended with the segment's end record are
-// remembered: such a segment is never written again. Remembered items are
-// no licence to skip checks: a block that is read is still hashed against
-// its chain link and verified, so bytes changed behind the memo's back are
-// caught as damage.
+// What is remembered is the clean prefix of a scan: the items up to the
+// first damage, and where the scanner stood after the last of them. A
+// segment still being written grows at its end only, so the next read
+// replays the prefix and scans just what was appended since. A file whose
+// first bytes differ from the remembered ones (a new segment that got a
+// deleted one's inode) is scanned afresh.
+//
+// Remembered items are no licence to skip checks: a block that is read is
+// still hashed against its chain link and verified, so bytes changed behind
+// the memo's back are caught as damage.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "journal/mapped_file.h"
@@ -34,7 +41,11 @@ struct ScanRecord {
   ScannedEnd end;
 };
 
-using ScanRecords = std::vector<ScanRecord>;
+struct ScanPrefix {
+  std::string head;             // the file's first bytes, to recognise it
+  std::vector<ScanRecord> records;
+  SegmentScanner::Resume resume;  // after the last record
+};
 
 class ScanMemo {
  public:
@@ -43,14 +54,21 @@ class ScanMemo {
 
   explicit ScanMemo(size_t max_records) : max_records_(max_records) {}
 
-  std::shared_ptr<const ScanRecords> find(const FileIdentity& file) const;
-  // Remembers a clean scan; the oldest files are forgotten past max_records.
-  void store(const FileIdentity& file, ScanRecords records);
+  // The remembered prefix of this file, if it still applies to `bytes`.
+  std::shared_ptr<const ScanPrefix> find(const FileIdentity& file, std::span<const uint8_t> bytes) const;
+  // Remembers a prefix (replacing the file's earlier one); the files read
+  // longest ago are forgotten past max_records.
+  void store(const FileIdentity& file, std::span<const uint8_t> bytes, std::vector<ScanRecord> records,
+             const SegmentScanner::Resume& resume);
+
+  // How many bytes of a file identify it.
+  static constexpr size_t kHeadBytes = 512;
 
  private:
   struct Entry {
-    FileIdentity file;
-    std::shared_ptr<const ScanRecords> records;
+    uint64_t device;
+    uint64_t inode;
+    std::shared_ptr<const ScanPrefix> prefix;
   };
   mutable std::mutex mutex_;
   std::deque<Entry> entries_;

@@ -16,6 +16,14 @@ SegmentScanner::SegmentScanner(std::string file, std::span<const uint8_t> bytes,
                                DamageReporter reporter)
     : file_(std::move(file)), bytes_(bytes), reporter_(std::move(reporter)) {}
 
+void SegmentScanner::resume(const Resume& r) {
+  pos_ = last_good_end_ = std::min<uint64_t>(r.pos, bytes_.size());
+  in_segment_ = r.in_segment;
+  chain_ = r.chain;
+  segment_ = r.segment;
+  have_data_ = false;
+}
+
 void SegmentScanner::report(DamageKind kind, uint64_t offset, uint64_t length, std::string reason) {
   if (reporter_) reporter_(Damage{kind, file_, offset, length, std::move(reason)});
 }

@@ -68,6 +68,18 @@ class SegmentScanner {
   const Hash& chain() const { return chain_; }
   const std::string& file() const { return file_; }
 
+  // Where the scan stands just after the item next() returned, so that a
+  // later scanner over the same file, grown longer, can go on from there
+  // (scan_memo.h) without walking the frames before it.
+  struct Resume {
+    uint64_t pos = 0;
+    bool in_segment = false;
+    Hash chain{};
+    ScannedSegment segment;
+  };
+  Resume resume_point() const { return Resume{pos_, in_segment_, chain_, segment_}; }
+  void resume(const Resume& r);
+
  private:
   void report(DamageKind kind, uint64_t offset, uint64_t length, std::string reason);
   // The next offset >= from where a frame of ours plausibly starts, or size.

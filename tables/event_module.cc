@@ -237,6 +237,7 @@ int x_filter(sqlite3_vtab_cursor* c, int idx, const char*, int, sqlite3_value** 
   cur->eof = true;
   cur->options = ReadOptions{};
   cur->options.type_mask = vtab->table->type_mask;
+  cur->options.remember_scans = true;  // the next query skips the walk (journal/scan_memo.h)
   if (!apply_constraints(idx, argv, &cur->options)) return SQLITE_OK;
   try {
     ReadOptions disk = cur->options;

@@ -1,7 +1,9 @@
 // The process's memo of scanned segments: a second read of a closed segment
 // gives the same events without walking the file, a segment still being
-// written is never remembered, and bytes changed behind the memo's back are
-// still caught when their block is read.
+// written is remembered up to its last complete block and scanned on from
+// there, another file's bytes under a remembered inode are not taken for
+// it, and bytes changed behind the memo's back are still caught when their
+// block is read.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -46,6 +48,7 @@ struct Read {
 };
 
 Read read(const std::string& dir, ReadOptions options = {}) {
+  options.remember_scans = true;
   Read r;
   JournalReader reader({dir}, options, [&r](const Damage& d) { r.damage.push_back(d); });
   ReadBlock block;
@@ -74,14 +77,16 @@ class ScanMemoTest : public ::testing::Test {
 TEST_F(ScanMemoTest, ASecondReadOfAClosedSegmentIsRememberedAndGivesTheSameEvents) {
   write(1000);
   MappedFile before(segment());
-  EXPECT_EQ(ScanMemo::process().find(before.identity()), nullptr);
+  EXPECT_EQ(ScanMemo::process().find(before.identity(), before.bytes()), nullptr);
   const Read first = read(dir_.path());
   ASSERT_TRUE(first.damage.empty());
-  const auto memo = ScanMemo::process().find(MappedFile(segment()).identity());
+  MappedFile after(segment());
+  const auto memo = ScanMemo::process().find(after.identity(), after.bytes());
   ASSERT_NE(memo, nullptr);
-  // A header, 10 blocks of 100 events (plus the writer's block of its own records) and an end.
-  EXPECT_EQ(memo->front().kind, SegmentScanner::Item::Segment);
-  EXPECT_EQ(memo->back().kind, SegmentScanner::Item::End);
+  // A header, the blocks and an end: the whole file.
+  EXPECT_EQ(memo->records.front().kind, SegmentScanner::Item::Segment);
+  EXPECT_EQ(memo->records.back().kind, SegmentScanner::Item::End);
+  EXPECT_EQ(memo->resume.pos, after.bytes().size());
   const Read second = read(dir_.path());
   EXPECT_EQ(second.events, first.events);
   EXPECT_TRUE(second.damage.empty());
@@ -95,14 +100,54 @@ TEST_F(ScanMemoTest, ASecondReadOfAClosedSegmentIsRememberedAndGivesTheSameEvent
   EXPECT_EQ(w.stats.blocks_read, 1u);
 }
 
-TEST_F(ScanMemoTest, ASegmentStillBeingWrittenIsNotRemembered) {
+TEST_F(ScanMemoTest, ASegmentStillBeingWrittenIsRememberedUpToItsLastBlockAndScannedOnFromThere) {
   JournalWriter w(small_blocks(dir_.path(), &clock_));
   SampleEvents sample(7);
-  for (int i = 0; i < 250; ++i) w.append(clock_++, sample.next_body());
-  w.flush();
-  const Read r = read(dir_.path());
-  EXPECT_EQ(r.events.size(), 250u);
-  EXPECT_EQ(ScanMemo::process().find(MappedFile(segment()).identity()), nullptr);
+  std::vector<Event> written;
+  auto append = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      EventBody body = sample.next_body();
+      const uint64_t seq = w.append(clock_, body);
+      written.push_back(Event{clock_++, seq, std::move(body)});
+    }
+    w.flush();
+  };
+  append(250);
+  // The writer's own start records come first; the rest are ours.
+  auto ours = [&](const Read& r) { return std::vector<Event>(r.events.end() - written.size(), r.events.end()); };
+  const Read first = read(dir_.path());
+  EXPECT_EQ(ours(first), written);
+  MappedFile now(segment());
+  const auto memo = ScanMemo::process().find(now.identity(), now.bytes());
+  ASSERT_NE(memo, nullptr);
+  EXPECT_EQ(memo->records.back().kind, SegmentScanner::Item::Block);
+  EXPECT_EQ(memo->resume.pos, now.bytes().size());
+  append(130);
+  const Read second = read(dir_.path());
+  EXPECT_TRUE(second.damage.empty());
+  EXPECT_EQ(ours(second), written);
+  MappedFile grown(segment());
+  const auto longer = ScanMemo::process().find(grown.identity(), grown.bytes());
+  ASSERT_NE(longer, nullptr);
+  EXPECT_GT(longer->records.size(), memo->records.size());
+  EXPECT_EQ(longer->resume.pos, grown.bytes().size());
+}
+
+TEST(ScanMemoUnit, AnotherFileUnderARememberedInodeIsNotTakenForIt) {
+  ScanMemo memo(100);
+  const std::vector<uint8_t> a(600, 'a');
+  std::vector<uint8_t> b = a;
+  b[100] = 'b';
+  const FileIdentity file{1, 42, 600, 0};
+  std::vector<ScanRecord> records(1);
+  records[0].kind = SegmentScanner::Item::Segment;
+  SegmentScanner::Resume resume;
+  resume.pos = 300;
+  memo.store(file, a, records, resume);
+  EXPECT_NE(memo.find(file, a), nullptr);
+  EXPECT_EQ(memo.find(file, b), nullptr);                                     // other first bytes
+  EXPECT_EQ(memo.find(file, std::span<const uint8_t>(a).first(299)), nullptr);  // shorter than the prefix
+  EXPECT_EQ(memo.find(FileIdentity{1, 43, 600, 0}, a), nullptr);              // another inode
 }
 
 TEST_F(ScanMemoTest, BytesChangedBehindTheMemoAreCaughtWhenTheirBlockIsRead) {
@@ -129,7 +174,8 @@ TEST_F(ScanMemoTest, BytesChangedBehindTheMemoAreCaughtWhenTheirBlockIsRead) {
   const timespec times[2] = {st.st_atim, st.st_mtim};
   ASSERT_EQ(::futimens(fd, times), 0);
   ::close(fd);
-  ASSERT_NE(ScanMemo::process().find(MappedFile(path).identity()), nullptr) << "the identity changed";
+  MappedFile changed(path);
+  ASSERT_NE(ScanMemo::process().find(changed.identity(), changed.bytes()), nullptr) << "the memo was dropped";
 
   const Read r = read(dir_.path(), window);
   EXPECT_TRUE(r.events.empty());
