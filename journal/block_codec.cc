@@ -579,6 +579,7 @@ bool decode_block(const fb::Block& block, uint32_t type_mask, std::vector<Event>
   BlockReader reader(block);
   const size_t count = block.type()->size();
   const size_t first_out = out->size();
+  out->reserve(first_out + count);  // at most; moving Events on growth costs more
   *summary = BlockSummary{};
   summary->event_count = static_cast<uint32_t>(count);
   summary->type_counts.assign(kEventTypeCount, 0);
