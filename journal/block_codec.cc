@@ -308,8 +308,12 @@ class ColumnReader {
   std::string string_at(uint32_t index) {
     if (index == 0) return {};
     if (!strings_ || index >= strings_->size()) return fail("a string index is past the string table"), "";
-    return strings_->Get(index)->str();
+    return checking_only_ ? std::string() : strings_->Get(index)->str();
   }
+  // Checking only: every bound is checked as when reading, but strings are
+  // not copied out (an event that is not wanted is checked, not built).
+  void set_checking_only(bool on) { checking_only_ = on; }
+  bool checking_only() const { return checking_only_; }
   IpAddress ip(const Vector<const fb::Ip*>* column, size_t row) {
     IpAddress out;
     if (!column) return out;
@@ -335,6 +339,7 @@ class ColumnReader {
 
  private:
   const Vector<Offset<flatbuffers::String>>* strings_;
+  bool checking_only_ = false;
   bool ok_ = true;
   std::string why_;
 };
@@ -355,8 +360,11 @@ void read_process(ColumnReader& r, const fb::ProcessColumns* c, size_t row, size
   e->exe = r.str(c->exe(), row);
   const uint32_t argc = r.at(c->argc(), row);
   if (r.has_run(c->argv(), *argv_next, argc)) {
-    e->argv.reserve(argc);
-    for (uint32_t i = 0; i < argc; ++i) e->argv.push_back(r.string_at(c->argv()->Get(*argv_next + i)));
+    if (!r.checking_only()) e->argv.reserve(argc);
+    for (uint32_t i = 0; i < argc; ++i) {
+      std::string arg = r.string_at(c->argv()->Get(*argv_next + i));
+      if (!r.checking_only()) e->argv.push_back(std::move(arg));
+    }
   }
   *argv_next += argc;
   e->argv_truncated = r.at(c->argv_truncated(), row) != 0;
@@ -454,8 +462,9 @@ class BlockReader {
         const uint32_t n = r_.at(c->counter_count(), row);
         if (r_.has_run(c->counter_name(), counter_next_, n) && r_.has_run(c->counter_value(), counter_next_, n)) {
           for (uint32_t i = 0; i < n; ++i) {
-            e.counters.push_back(Counter{r_.string_at(c->counter_name()->Get(counter_next_ + i)),
-                                         load(c->counter_value(), counter_next_ + i)});
+            Counter counter{r_.string_at(c->counter_name()->Get(counter_next_ + i)),
+                            load(c->counter_value(), counter_next_ + i)};
+            if (!r_.checking_only()) e.counters.push_back(std::move(counter));
           }
         }
         counter_next_ += n;
@@ -467,34 +476,17 @@ class BlockReader {
     r_.fail("an event of unknown type");
     return SensorEvent{};
   }
-  // Passes over an event that is not wanted: its columns are not read,
-  // only the runs it owns in the list columns are stepped over.
+  // Passes over an event that is not wanted: its columns are checked as
+  // when reading it (a block is as bad for every reader, whatever it
+  // wants), but nothing is built.
   void skip(fb::EventType type) {
-    switch (type) {
-      case fb::EventType::ProcessExec: skip_argv(b_.process_exec(), exec_row_++, &exec_argv_); return;
-      case fb::EventType::ProcessSnapshot: skip_argv(b_.process_snapshot(), snapshot_row_++, &snapshot_argv_); return;
-      case fb::EventType::ProcessFork: ++fork_row_; return;
-      case fb::EventType::ProcessExit: ++exit_row_; return;
-      case fb::EventType::SocketEvent: ++socket_row_; return;
-      case fb::EventType::FileEvent: ++file_row_; return;
-      case fb::EventType::LoginEvent: ++login_row_; return;
-      case fb::EventType::SensorEvent: {
-        const fb::SensorColumns* c = b_.sensor();
-        const size_t row = sensor_row_++;
-        if (c) counter_next_ += r_.at(c->counter_count(), row);
-        return;
-      }
-      case fb::EventType::None: break;
-    }
-    r_.fail("an event of unknown type");
+    r_.set_checking_only(true);
+    (void)body(type);
+    r_.set_checking_only(false);
   }
   ColumnReader& reader() { return r_; }
 
  private:
-  void skip_argv(const fb::ProcessColumns* c, size_t row, size_t* argv_next) {
-    if (c) *argv_next += r_.at(c->argc(), row);
-  }
-
   const fb::Block& b_;
   ColumnReader r_;
   size_t exec_row_ = 0, exec_argv_ = 0, snapshot_row_ = 0, snapshot_argv_ = 0, fork_row_ = 0,

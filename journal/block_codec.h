@@ -42,9 +42,9 @@ struct BlockSummary {
 
 // Appends the events of a verified block whose type is in `type_mask` (bit
 // i: EventType i) to `out`, summarises all of them, and returns true. The
-// columns of other types are not read. When a column is shorter than its
-// events need, or a string index points past the string table, returns
-// false with `why` set and `out` unchanged.
+// events of other types are checked as strictly but not built. When a
+// column is shorter than its events need, or a string index points past the
+// string table, returns false with `why` set and `out` unchanged.
 bool decode_block(const fb::Block& block, uint32_t type_mask, std::vector<Event>* out, BlockSummary* summary,
                   std::string* why);
 // Every event.

@@ -24,8 +24,8 @@ class BlockDecoder {
   // Appends the block's events of the types in `type_mask` (bit i:
   // EventType i) to `out` and returns true; on any damage returns false
   // with `why` set and `out` unchanged. The whole block is decompressed and
-  // verified, and checked against its trailer, whatever the mask; the
-  // columns of unwanted types are not read.
+  // verified, and checked against its trailer, whatever the mask; events of
+  // unwanted types are checked but not built.
   bool decode(std::span<const uint8_t> data, const BlockTrailer& trailer, uint32_t type_mask,
               std::vector<Event>* out, std::string* why);
   bool decode(std::span<const uint8_t> data, const BlockTrailer& trailer, std::vector<Event>* out,
