@@ -1,10 +1,11 @@
 #include "agent/sensors/proc_process.h"
 
+#include <fcntl.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <sstream>
 
 #include "agent/sensors/container_id.h"
@@ -29,9 +30,22 @@ std::string tty_name(uint32_t tty_nr) {
 
 }  // namespace
 
+// With read(2), not a stream: reading the /proc files of a process that is
+// exiting fails with ESRCH, which libstdc++'s filebuf reports by throwing
+// from istreambuf_iterator (it aborted the agent). Here it just ends the file.
 std::string read_proc_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  std::string out;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
 }
 
 void proc_status_ids(const std::string& status, const std::string& key, uint32_t* real, uint32_t* effective) {

@@ -1,9 +1,10 @@
 #include "agent/sensors/proc_stat.h"
 
+#include "agent/sensors/proc_process.h"
+
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <iterator>
 #include <sstream>
 #include <vector>
@@ -11,8 +12,7 @@
 namespace zagent {
 
 bool read_proc_stat(uint32_t pid, ProcStat* out) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat", std::ios::binary);
-  const std::string stat(std::istreambuf_iterator<char>(in), {});
+  const std::string stat = read_proc_file("/proc/" + std::to_string(pid) + "/stat");
   // "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
   const size_t open = stat.find('('), close = stat.rfind(')');
   if (open == std::string::npos || close == std::string::npos || close < open) return false;
