@@ -35,11 +35,11 @@ demo: build
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
-# The journal tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The journal and tables tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
 test-sanitize: deps
 	cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DZAGENT_SANITIZE=ON
 	cmake --build $(BUILD_SAN) -j$(JOBS)
-	ctest --test-dir $(BUILD_SAN) --output-on-failure -j$(JOBS) -L journal
+	ctest --test-dir $(BUILD_SAN) --output-on-failure -j$(JOBS) -L "journal|tables"
 
 # The reader under libFuzzer (clang), from the seed corpus in testdata/.
 fuzz: deps

@@ -28,7 +28,7 @@
 // directory under /dev/shm (else $TMPDIR or /tmp) before any timing. The
 // window journal (SampleEvents bodies, timestamps spread evenly over 24 h,
 // default block size) takes a while to write, so it is kept across runs in
-// /dev/shm/zagent-bench-window-v1-<events> and reused when its trailers
+// /dev/shm/zagent-bench-window-v2-<events> and reused when its trailers
 // count the events it was written with. The writer is never polled, so its
 // blocks end by size (about 4,500 events) and segments rotate by size
 // (64 MiB), not by age; its clock follows the events' timestamps.
@@ -81,7 +81,7 @@ constexpr char kHost[] = "web-01.example.org";
 constexpr int64_t kStartTs = 1'764'000'000'000'000'000;  // 2025-11-24 16:00 UTC
 constexpr int64_t kDayNs = 86'400'000'000'000;
 constexpr int64_t kMinuteNs = 60'000'000'000;
-constexpr char kWindowFormat[] = "v1";  // bump when the window journal's recipe changes
+constexpr char kWindowFormat[] = "v2";  // bump when the window journal's recipe or format changes (v2: end index)
 
 constexpr uint32_t kProcessTypes =
     zagent::tables::type_bit(zagent::EventType::ProcessExec) | zagent::tables::type_bit(zagent::EventType::ProcessFork) |

@@ -33,6 +33,9 @@ inline constexpr size_t kHashSize = 32;  // BLAKE2b-256
 inline constexpr size_t kMaxRecordPayload = 1u << 20;
 inline constexpr size_t kMaxBlockRawSize = 256u << 20;
 inline constexpr size_t kJournalIdSize = 16;
+// A segment end record lists its blocks (journal.fbs BlockIndexEntry, 56
+// bytes each) up to this many, which keeps it well under kMaxRecordPayload.
+inline constexpr size_t kMaxIndexedBlocks = 16384;
 
 inline bool is_skippable(uint32_t magic) {
   return (magic & kSkippableMagicMask) == kSkippableMagicBase;

@@ -7,6 +7,7 @@
 
 #include "journal/error.h"
 #include "journal/scan_memo.h"
+#include "journal/segment_index.h"
 
 namespace zagent {
 
@@ -96,6 +97,13 @@ class FileItems {
       reporter(d);
     });
     if (remember_) known_ = ScanMemo::process().find(mapped.identity(), mapped.bytes());
+    // A closed segment's own index is as good as a memo of its walk.
+    if (remember_ && !known_) {
+      if (auto indexed = read_segment_index(file_, mapped.bytes())) {
+        known_ = std::make_shared<const ScanPrefix>(std::move(*indexed));
+        from_index_ = true;
+      }
+    }
     if (!known_) return;
     resume_ = known_->resume;
     scanner_->resume(resume_);
@@ -107,11 +115,21 @@ class FileItems {
     return scan_next();
   }
 
+  // Readies the current block for reading when it came from a segment's
+  // end index: its trailer as written and its chain link's hashes.
+  bool complete_block(std::string* why) {
+    if (!replaying_ || !indexed_) return true;
+    indexed_ = false;
+    return complete_indexed_block(mapped_.bytes(), segment_.stored_hash, &block_, why);
+  }
+
   const ScannedSegment& segment() const { return replaying_ ? segment_ : scanner_->segment(); }
   const ScannedBlock& block() const { return replaying_ ? block_ : scanner_->block(); }
   const ScannedEnd& end() const { return replaying_ ? end_ : scanner_->end(); }
   bool in_segment() const { return replaying_ ? in_segment_ : scanner_->in_segment(); }
   const std::string& file() const { return file_; }
+  // Whether the items come from the segment's end index.
+  bool from_index() const { return from_index_; }
 
  private:
   using Item = SegmentScanner::Item;
@@ -157,6 +175,7 @@ class FileItems {
             r.trailer_fb_offset + r.trailer_fb_size > bytes.size())
           return Item::Done;  // cannot happen: find() checked the size
         block_ = r.block;
+        indexed_ = r.indexed;
         block_.data = bytes.subspan(r.block.data_offset, r.data_size);
         block_.trailer_fb = bytes.subspan(r.trailer_fb_offset, r.trailer_fb_size);
         break;
@@ -181,6 +200,8 @@ class FileItems {
   ScannedBlock block_;
   ScannedEnd end_;
   bool in_segment_ = false;
+  bool indexed_ = false;   // the current block came from the end index
+  bool from_index_ = false;
 };
 
 JournalReader::JournalReader(const std::vector<std::string>& inputs, ReadOptions options,
@@ -202,6 +223,7 @@ bool JournalReader::open_next_file() {
   mapped_ = std::make_unique<MappedFile>(file);
   scanner_ = std::make_unique<FileItems>(*mapped_, file == "-" ? "<stdin>" : file,
                                          [this](const Damage& d) { report(d); }, options_.remember_scans);
+  if (scanner_->from_index()) ++stats_.segments_indexed;
   return true;
 }
 
@@ -275,6 +297,12 @@ bool JournalReader::next_block(ReadBlock* out) {
       continue;
     }
     check_seq(b);
+    if (std::string why; !scanner_->complete_block(&why)) {
+      ++stats_.blocks_damaged;
+      report(Damage{DamageKind::TrailerMismatch, scanner_->file(), b.data_offset, b.end_offset - b.data_offset,
+                    "block " + std::to_string(b.trailer.block_index) + ": " + why});
+      continue;
+    }
     if (!b.link_holds()) {
       ++stats_.blocks_damaged;
       report(Damage{DamageKind::HashMismatch, scanner_->file(), b.data_offset,

@@ -57,6 +57,7 @@ struct ReadBlock {
 
 struct ReadStats {
   uint64_t segments = 0;
+  uint64_t segments_indexed = 0;  // reached through their end index, not walked
   uint64_t blocks_read = 0;     // decompressed and verified
   uint64_t blocks_skipped = 0;  // outside the window, judged by trailer only
   uint64_t blocks_damaged = 0;

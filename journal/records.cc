@@ -76,8 +76,18 @@ std::vector<uint8_t> encode_record(const BlockTrailer& t) {
 }
 
 std::vector<uint8_t> encode_record(const SegmentEnd& e) {
-  FlatBufferBuilder fbb(64);
-  fbb.Finish(fb::CreateSegmentEnd(fbb, e.block_count, e.event_count, e.next_seq, e.closed_ts));
+  FlatBufferBuilder fbb(64 + e.blocks.size() * sizeof(fb::BlockIndexEntry));
+  flatbuffers::Offset<flatbuffers::Vector<const fb::BlockIndexEntry*>> blocks;
+  if (!e.blocks.empty()) {
+    std::vector<fb::BlockIndexEntry> entries;
+    entries.reserve(e.blocks.size());
+    for (const IndexedBlock& b : e.blocks) {
+      entries.emplace_back(b.data_offset, b.min_ts, b.max_ts, b.first_seq, b.last_seq, b.data_size, b.trailer_size,
+                           b.event_count, b.types);
+    }
+    blocks = fbb.CreateVectorOfStructs(entries);
+  }
+  fbb.Finish(fb::CreateSegmentEnd(fbb, e.block_count, e.event_count, e.next_seq, e.closed_ts, blocks));
   return finish(fbb);
 }
 
@@ -122,7 +132,14 @@ bool decode_record(std::span<const uint8_t> b, SegmentEnd* out) {
   std::vector<uint8_t> aligned;
   const fb::SegmentEnd* e = verified<fb::SegmentEnd>(b, &aligned);
   if (!e) return false;
-  *out = SegmentEnd{e->block_count(), e->event_count(), e->next_seq(), e->closed_ts()};
+  *out = SegmentEnd{e->block_count(), e->event_count(), e->next_seq(), e->closed_ts(), {}};
+  if (const auto* blocks = e->blocks()) {
+    out->blocks.reserve(blocks->size());
+    for (const fb::BlockIndexEntry* b : *blocks) {
+      out->blocks.push_back(IndexedBlock{b->data_offset(), b->min_ts(), b->max_ts(), b->first_seq(), b->last_seq(),
+                                         b->data_size(), b->trailer_size(), b->event_count(), b->types()});
+    }
+  }
   return true;
 }
 

@@ -57,11 +57,26 @@ struct BlockTrailer {
   bool operator==(const BlockTrailer&) const = default;
 };
 
+// A block as the segment's end record lists it (journal.fbs BlockIndexEntry).
+struct IndexedBlock {
+  uint64_t data_offset = 0;
+  int64_t min_ts = 0;
+  int64_t max_ts = 0;
+  uint64_t first_seq = 0;
+  uint64_t last_seq = 0;
+  uint32_t data_size = 0;
+  uint32_t trailer_size = 0;  // the whole trailer frame
+  uint32_t event_count = 0;
+  uint32_t types = 0;         // bit i: events of EventType i
+  bool operator==(const IndexedBlock&) const = default;
+};
+
 struct SegmentEnd {
   uint64_t block_count = 0;
   uint64_t event_count = 0;
   uint64_t next_seq = 0;
   int64_t closed_ts = 0;
+  std::vector<IndexedBlock> blocks;  // empty: no index
   bool operator==(const SegmentEnd&) const = default;
 };
 

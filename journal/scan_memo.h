@@ -38,6 +38,9 @@ struct ScanRecord {
   uint64_t data_size = 0;
   uint64_t trailer_fb_offset = 0;
   uint64_t trailer_fb_size = 0;
+  // Taken from the segment's end index (segment_index.h): the trailer and
+  // hashes are filled in when the block is read.
+  bool indexed = false;
   ScannedEnd end;
 };
 

@@ -99,6 +99,14 @@ const BlockTrailer& SegmentWriter::append_block(std::span<const Event> events) {
   chain_ = hash;
   ++block_count_;
   event_count_ += events.size();
+  if (index_.size() < format::kMaxIndexedBlocks) {
+    uint32_t types = 0;
+    for (size_t i = 0; i < t.type_counts.size(); ++i) types |= t.type_counts[i] ? 1u << i : 0;
+    index_.push_back(IndexedBlock{t.data_offset, t.min_ts, t.max_ts, t.first_seq, t.last_seq,
+                                  static_cast<uint32_t>(t.data_size),
+                                  static_cast<uint32_t>(format::kFrameHeaderSize + fb.size() + format::kHashSize),
+                                  t.event_count, types});
+  }
   last_trailer_ = std::move(t);
   return last_trailer_;
 }
@@ -109,8 +117,10 @@ void SegmentWriter::sync() {
 
 void SegmentWriter::finish(int64_t closed_ts, uint64_t next_seq) {
   if (fd_ < 0) return;
-  const std::vector<uint8_t> fb =
-      encode_record(SegmentEnd{block_count_, event_count_, next_seq, closed_ts});
+  // The index only when it lists every block.
+  std::vector<IndexedBlock> index;
+  if (index_.size() == block_count_) index = std::move(index_);
+  const std::vector<uint8_t> fb = encode_record(SegmentEnd{block_count_, event_count_, next_seq, closed_ts, std::move(index)});
   const Hash hash = chain_hash(format::Record::SegmentEnd, chain_, fb);
   write_all(frame_record(format::Record::SegmentEnd, fb, hash));
   chain_ = hash;

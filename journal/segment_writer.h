@@ -63,6 +63,7 @@ class SegmentWriter {
   uint64_t event_count_ = 0;
   Hash chain_{};
   BlockTrailer last_trailer_;
+  std::vector<IndexedBlock> index_;  // for the end record
   ZSTD_CCtx_s* cctx_ = nullptr;
   std::unique_ptr<flatbuffers::FlatBufferBuilder> fbb_;
   std::vector<uint8_t> compressed_;
