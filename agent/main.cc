@@ -5,9 +5,11 @@
 
 #include "agent/cli/commands.h"
 #include "agent/cli/journal_options.h"
+#include "agent/heap_policy.h"
 #include "journal/error.h"
 
 int main(int argc, char** argv) {
+  zagent::apply_heap_policy();
   CLI::App app{"zagent: a record-and-replay forensic host sensor for Zeek"};
   app.set_version_flag("--version", std::string("zagent ") + ZAGENT_VERSION);
   app.require_subcommand(1);

@@ -39,6 +39,8 @@
 // items_per_second (rows) is per CPU second of the benchmark thread; the
 // ratio counters compare CPU time per iteration too.
 #include <benchmark/benchmark.h>
+
+#include "agent/heap_policy.h"
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -691,6 +693,7 @@ void register_all() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  zagent::apply_heap_policy();  // as the zagent process has it
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   register_all();
