@@ -1,0 +1,268 @@
+##! Replay-style sample events: every host event type, decoded with
+##! from_json from the Replay JSON form of docs/zeek.md and raised as the
+##! package's events, for a person with Zeek to look at the logs.
+##!
+##! From the repository root:
+##!
+##!   zeek -b zeek/__load__.zeek tests/zeek/sample-events.zeek
+##!       raises every line at once (no packets) and writes the
+##!       zagent-*.log files;
+##!
+##!   zeek -C -r testdata/replay-basic/trace.pcap zeek/__load__.zeek tests/zeek/sample-events.zeek
+##!       raises each line at its recorded time next to the capture of the
+##!       same seconds, so conn.log also shows curl and python3 at the ends
+##!       of the HTTP connection and python3 at both ends of the UDP one.
+##!
+##! tests/zeek/check-package.sh runs both and checks the results.
+##!
+##! The lines with host "vm" are events of testdata/replay-basic/journal.zst
+##! (its README tells what happened), turned into the Replay JSON form by
+##! hand: ts in seconds, ports with their protocol, counters as a list,
+##! boot_id from the segment header. The lines with host "sample-host" are
+##! made up to show the rest: logins, file chmod and rename, a clock jump
+##! and lost events (a counter past 2^63, a repeated counter name), a socket
+##! with an action and protocol this package does not know, an exit by
+##! signal, and strings with invalid UTF-8 (raw bytes, written \xNN in the
+##! Zeek string), a NUL (JSON \u0000), a tab and quotes.
+##!
+##! This is a small replay driver, not zagent-replay's: it only shows the
+##! order a driver must keep (docs/zeek.md, "conn.log").
+
+module ZAgentSample;
+
+export {
+	## One event: its type, as ``zagent cat`` names it, and its JSON.
+	type Line: record {
+		kind: string;
+		json: string;
+	};
+}
+
+# Just the time of a line: from_json ignores the other members.
+type Stamp: record {
+	ts: time;
+};
+
+global lines: vector of Line = vector(
+	Line($kind="sensor",
+	     $json="{\"seq\":1,\"ts\":1795995902.877951685,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"agent_start\",\"sensor\":\"agent\",\"message\":\"zagent 0.1.0 pid 14287\",\"counters\":[]}"),
+	Line($kind="sensor",
+	     $json="{\"seq\":2,\"ts\":1795995903.451227684,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"sensor_attached\",\"sensor\":\"process\",\"message\":\"eBPF tp_btf/sched_process_exec, sched_process_fork, sched_process_exit\",\"counters\":[]}"),
+	Line($kind="sensor",
+	     $json="{\"seq\":3,\"ts\":1795995903.451233615,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"sensor_attached\",\"sensor\":\"socket\",\"message\":\"eBPF tp_btf/inet_sock_set_state, tp_btf/sys_exit (accept, connect, sendto, sendmsg, sendmmsg)\",\"counters\":[]}"),
+	Line($kind="sensor",
+	     $json="{\"seq\":4,\"ts\":1795995903.451236731,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"sensor_attached\",\"sensor\":\"file\",\"message\":\"eBPF tp_btf/sys_exit (open, creat, unlink, rmdir, rename, chmod families); watching /tmp/zagent-testdata.rzLE8G/watch\",\"counters\":[]}"),
+	Line($kind="sensor",
+	     $json="{\"seq\":5,\"ts\":1795995903.451237893,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"sensor_attached\",\"sensor\":\"login\",\"message\":\"utmp /var/run/utmp at start, then wtmp /var/log/wtmp (utmp when there is no wtmp), read every second\",\"counters\":[]}"),
+	Line($kind="process_snapshot",
+	     $json="{\"seq\":6,\"ts\":1795995903.451293369,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":1,\"ppid\":0,\"start_boot_ns\":200000000,\"parent_start_boot_ns\":0,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"login_uid\":4294967295,\"session_id\":4294967295,\"exe\":\"\",\"argv\":[\"/process_api\",\"--firecracker-init\",\"--addr\",\"0.0.0.0:2024\",\"--max-ws-buffer-size\",\"32768\",\"--block-local-connections\",\"--log-vsock-port\",\"5002\",\"--control-vsock-port\",\"5001\",\"--listen-vsock-port\",\"2024\",\"--tcp-readiness-only\",\"--auth-required\"],\"argv_truncated\":false,\"cwd\":\"\",\"comm\":\"process_api\",\"tty\":\"\",\"cgroup_id\":0,\"container_id\":\"\",\"exe_sha256\":\"\",\"exe_hash_status\":\"not_computed\"}"),
+	Line($kind="process_snapshot",
+	     $json="{\"seq\":82,\"ts\":1795995903.451293369,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14278,\"ppid\":14235,\"start_boot_ns\":24725180000000,\"parent_start_boot_ns\":24723960000000,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"login_uid\":4294967295,\"session_id\":4294967295,\"exe\":\"/usr/bin/dash\",\"argv\":[\"/bin/sh\",\"./testdata/replay-basic/make.sh\"],\"argv_truncated\":false,\"cwd\":\"/work/main\",\"comm\":\"make.sh\",\"tty\":\"\",\"cgroup_id\":0,\"container_id\":\"\",\"exe_sha256\":\"f5adb8bf0100ed0f8c7782ca5f92814e9229525a4b4e0d401cf3bea09ac960a6\",\"exe_hash_status\":\"ok\"}"),
+	Line($kind="socket",
+	     $json="{\"seq\":88,\"ts\":1795995903.451293369,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"existing\",\"protocol\":\"tcp\",\"pid\":0,\"start_boot_ns\":0,\"uid\":0,\"comm\":\"\",\"exe\":\"\",\"local_addr\":\"0.0.0.0\",\"local_port\":\"2024/tcp\",\"remote_addr\":\"0.0.0.0\",\"remote_port\":\"0/tcp\",\"bytes_sent\":0,\"bytes_received\":0}"),
+	Line($kind="process_fork",
+	     $json="{\"seq\":125,\"ts\":1795995904.809484930,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14305,\"ppid\":14278,\"start_boot_ns\":24727321348213,\"parent_start_boot_ns\":24725185643110,\"uid\":0,\"comm\":\"make.sh\"}"),
+	Line($kind="process_fork",
+	     $json="{\"seq\":126,\"ts\":1795995904.810251269,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14306,\"ppid\":14278,\"start_boot_ns\":24727322177953,\"parent_start_boot_ns\":24725185643110,\"uid\":0,\"comm\":\"make.sh\"}"),
+	Line($kind="process_exec",
+	     $json="{\"seq\":127,\"ts\":1795995904.811735174,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14306,\"ppid\":14278,\"start_boot_ns\":24727322177953,\"parent_start_boot_ns\":24725185643110,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"login_uid\":4294967295,\"session_id\":4294967295,\"exe\":\"/usr/bin/sleep\",\"argv\":[\"sleep\",\"1\"],\"argv_truncated\":false,\"cwd\":\"/work/main\",\"comm\":\"sleep\",\"tty\":\"\",\"cgroup_id\":1,\"container_id\":\"\",\"exe_sha256\":\"4add4bb89d8ca0e3b1bd861130ddd7ae0fd9617a8055de0a38c8d2ca1ac95723\",\"exe_hash_status\":\"ok\"}"),
+	Line($kind="process_exec",
+	     $json="{\"seq\":128,\"ts\":1795995904.828394892,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14305,\"ppid\":14278,\"start_boot_ns\":24727321348213,\"parent_start_boot_ns\":24725185643110,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"login_uid\":4294967295,\"session_id\":4294967295,\"exe\":\"/usr/bin/python3.11\",\"argv\":[\"/usr/bin/python3\",\"-m\",\"http.server\",\"18080\",\"--bind\",\"127.0.0.1\"],\"argv_truncated\":false,\"cwd\":\"/tmp/zagent-testdata.rzLE8G/www\",\"comm\":\"python3\",\"tty\":\"\",\"cgroup_id\":1,\"container_id\":\"\",\"exe_sha256\":\"a83c0370d91532c96d4060a0e7c107d1f2889dad8a98e03395e86ef0373fd467\",\"exe_hash_status\":\"ok\"}"),
+	Line($kind="socket",
+	     $json="{\"seq\":129,\"ts\":1795995905.189278494,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"listen\",\"protocol\":\"tcp\",\"pid\":14305,\"start_boot_ns\":24727321348213,\"uid\":0,\"comm\":\"python3\",\"exe\":\"/usr/bin/python3.11\",\"local_addr\":\"127.0.0.1\",\"local_port\":\"18080/tcp\",\"remote_addr\":\"0.0.0.0\",\"remote_port\":\"0/tcp\",\"bytes_sent\":0,\"bytes_received\":0}"),
+	Line($kind="process_exit",
+	     $json="{\"seq\":130,\"ts\":1795995905.824041107,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14306,\"start_boot_ns\":24727322177953,\"exit_code\":0,\"signal\":0,\"duration_ns\":1013804110,\"comm\":\"sleep\"}"),
+	Line($kind="process_fork",
+	     $json="{\"seq\":131,\"ts\":1795995905.825389965,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14307,\"ppid\":14278,\"start_boot_ns\":24728337307326,\"parent_start_boot_ns\":24725185643110,\"uid\":0,\"comm\":\"make.sh\"}"),
+	Line($kind="process_exec",
+	     $json="{\"seq\":132,\"ts\":1795995905.830571712,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14307,\"ppid\":14278,\"start_boot_ns\":24728337307326,\"parent_start_boot_ns\":24725185643110,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"login_uid\":4294967295,\"session_id\":4294967295,\"exe\":\"/usr/bin/curl\",\"argv\":[\"curl\",\"-s\",\"-o\",\"/dev/null\",\"http://127.0.0.1:18080/hello.txt\"],\"argv_truncated\":false,\"cwd\":\"/work/main\",\"comm\":\"curl\",\"tty\":\"\",\"cgroup_id\":1,\"container_id\":\"\",\"exe_sha256\":\"58824afa640f512e07e895c0f2d1e1fe2c3fd1456acab689b6e4c1c75cef2593\",\"exe_hash_status\":\"ok\"}"),
+	Line($kind="socket",
+	     $json="{\"seq\":133,\"ts\":1795995905.909008371,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"connect\",\"protocol\":\"tcp\",\"pid\":14307,\"start_boot_ns\":24728337307326,\"uid\":0,\"comm\":\"curl\",\"exe\":\"/usr/bin/curl\",\"local_addr\":\"127.0.0.1\",\"local_port\":\"47018/tcp\",\"remote_addr\":\"127.0.0.1\",\"remote_port\":\"18080/tcp\",\"bytes_sent\":0,\"bytes_received\":0}"),
+	Line($kind="socket",
+	     $json="{\"seq\":134,\"ts\":1795995905.909500628,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"accept\",\"protocol\":\"tcp\",\"pid\":14305,\"start_boot_ns\":24727321348213,\"uid\":0,\"comm\":\"python3\",\"exe\":\"/usr/bin/python3.11\",\"local_addr\":\"127.0.0.1\",\"local_port\":\"18080/tcp\",\"remote_addr\":\"127.0.0.1\",\"remote_port\":\"47018/tcp\",\"bytes_sent\":0,\"bytes_received\":0}"),
+	Line($kind="socket",
+	     $json="{\"seq\":138,\"ts\":1795995905.930280719,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"close\",\"protocol\":\"tcp\",\"pid\":14305,\"start_boot_ns\":24727321348213,\"uid\":0,\"comm\":\"python3\",\"exe\":\"/usr/bin/python3.11\",\"local_addr\":\"127.0.0.1\",\"local_port\":\"18080/tcp\",\"remote_addr\":\"127.0.0.1\",\"remote_port\":\"47018/tcp\",\"bytes_sent\":217,\"bytes_received\":88}"),
+	Line($kind="socket",
+	     $json="{\"seq\":139,\"ts\":1795995905.930305927,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"close\",\"protocol\":\"tcp\",\"pid\":14307,\"start_boot_ns\":24728337307326,\"uid\":0,\"comm\":\"curl\",\"exe\":\"/usr/bin/curl\",\"local_addr\":\"127.0.0.1\",\"local_port\":\"47018/tcp\",\"remote_addr\":\"127.0.0.1\",\"remote_port\":\"18080/tcp\",\"bytes_sent\":88,\"bytes_received\":217}"),
+	Line($kind="process_exit",
+	     $json="{\"seq\":135,\"ts\":1795995905.931293077,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14307,\"start_boot_ns\":24728337307326,\"exit_code\":0,\"signal\":0,\"duration_ns\":105926707,\"comm\":\"curl\"}"),
+	Line($kind="login",
+	     $json="{\"seq\":1,\"ts\":1795995906.000000000,\"host\":\"sample-host\",\"boot_id\":\"00000000-0000-4000-8000-000000000001\",\"action\":\"start\",\"user\":\"alice\",\"tty\":\"pts/1\",\"remote_host\":\"10.1.4.20\",\"remote_addr\":\"10.1.4.20\",\"pid\":3022,\"session_id\":6}"),
+	Line($kind="process_exec",
+	     $json="{\"seq\":2,\"ts\":1795995906.200000000,\"host\":\"sample-host\",\"boot_id\":\"00000000-0000-4000-8000-000000000001\",\"pid\":4242,\"ppid\":4100,\"start_boot_ns\":5,\"parent_start_boot_ns\":4,\"uid\":1000,\"gid\":1000,\"euid\":0,\"egid\":0,\"login_uid\":4294967295,\"session_id\":3,\"exe\":\"/tmp/caf\xc3\xa9\",\"argv\":[\"./x\",\"a\xffb\",\"tab\\there\",\"q\\\"uote\\\\\",\"nul\\u0000x\"],\"argv_truncated\":true,\"cwd\":\"/tmp\",\"comm\":\"caf\xc3\",\"tty\":\"pts/2\",\"cgroup_id\":18446744073709551615,\"container_id\":\"3f2a9c\",\"exe_sha256\":\"\",\"exe_hash_status\":\"too_large\"}"),
+	Line($kind="socket",
+	     $json="{\"seq\":3,\"ts\":1795995906.300000000,\"host\":\"sample-host\",\"boot_id\":\"00000000-0000-4000-8000-000000000001\",\"action\":\"unknown\",\"protocol\":\"unknown\",\"pid\":4242,\"start_boot_ns\":5,\"uid\":1000,\"comm\":\"x\",\"exe\":\"/tmp/x\",\"local_addr\":\"2001:db8::10\",\"local_port\":\"0/unknown\",\"remote_addr\":\"2001:db8::1\",\"remote_port\":\"0/unknown\",\"bytes_sent\":0,\"bytes_received\":0}"),
+	Line($kind="sensor",
+	     $json="{\"seq\":4,\"ts\":1795995906.400000000,\"host\":\"sample-host\",\"boot_id\":\"00000000-0000-4000-8000-000000000001\",\"action\":\"clock_jump\",\"sensor\":\"clock\",\"message\":\"wall clock stepped back 2 s\",\"counters\":[{\"name\":\"jump_ns\",\"value\":18446744071709551616}]}"),
+	Line($kind="process_fork",
+	     $json="{\"seq\":141,\"ts\":1795995906.451438354,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14310,\"ppid\":14278,\"start_boot_ns\":24728963348141,\"parent_start_boot_ns\":24725185643110,\"uid\":0,\"comm\":\"make.sh\"}"),
+	Line($kind="process_exec",
+	     $json="{\"seq\":142,\"ts\":1795995906.453830426,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14310,\"ppid\":14278,\"start_boot_ns\":24728963348141,\"parent_start_boot_ns\":24725185643110,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"login_uid\":4294967295,\"session_id\":4294967295,\"exe\":\"/usr/bin/python3.11\",\"argv\":[\"/usr/bin/python3\",\"-c\",\"import socket\\ns = socket.socket()\\ntry:\\n    s.connect((\\\"127.0.0.1\\\", 18081))\\nexcept ConnectionRefusedError:\\n    pass\"],\"argv_truncated\":false,\"cwd\":\"/work/main\",\"comm\":\"python3\",\"tty\":\"\",\"cgroup_id\":1,\"container_id\":\"\",\"exe_sha256\":\"a83c0370d91532c96d4060a0e7c107d1f2889dad8a98e03395e86ef0373fd467\",\"exe_hash_status\":\"ok\"}"),
+	Line($kind="sensor",
+	     $json="{\"seq\":5,\"ts\":1795995906.500000000,\"host\":\"sample-host\",\"boot_id\":\"00000000-0000-4000-8000-000000000001\",\"action\":\"events_lost\",\"sensor\":\"exec\",\"message\":\"ring buffer full\",\"counters\":[{\"name\":\"process_exec\",\"value\":3},{\"name\":\"process_exec\",\"value\":1}]}"),
+	Line($kind="socket",
+	     $json="{\"seq\":146,\"ts\":1795995906.580961910,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"close\",\"protocol\":\"tcp\",\"pid\":14310,\"start_boot_ns\":24728963348141,\"uid\":0,\"comm\":\"python3\",\"exe\":\"/usr/bin/python3.11\",\"local_addr\":\"127.0.0.1\",\"local_port\":\"0/tcp\",\"remote_addr\":\"127.0.0.1\",\"remote_port\":\"18081/tcp\",\"bytes_sent\":0,\"bytes_received\":0}"),
+	Line($kind="process_exit",
+	     $json="{\"seq\":143,\"ts\":1795995906.590265863,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14310,\"start_boot_ns\":24728963348141,\"exit_code\":0,\"signal\":0,\"duration_ns\":138858678,\"comm\":\"python3\"}"),
+	Line($kind="file",
+	     $json="{\"seq\":6,\"ts\":1795995906.600000000,\"host\":\"sample-host\",\"boot_id\":\"00000000-0000-4000-8000-000000000001\",\"action\":\"chmod\",\"pid\":4242,\"start_boot_ns\":5,\"uid\":1000,\"comm\":\"x\",\"exe\":\"/tmp/x\",\"path\":\"/srv/www/run.sh\",\"new_path\":\"\",\"mode\":493}"),
+	Line($kind="file",
+	     $json="{\"seq\":7,\"ts\":1795995906.700000000,\"host\":\"sample-host\",\"boot_id\":\"00000000-0000-4000-8000-000000000001\",\"action\":\"rename\",\"pid\":4242,\"start_boot_ns\":5,\"uid\":1000,\"comm\":\"x\",\"exe\":\"/tmp/x\",\"path\":\"/srv/www/a.tmp\",\"new_path\":\"/srv/www/a\",\"mode\":0}"),
+	Line($kind="process_exit",
+	     $json="{\"seq\":8,\"ts\":1795995906.800000000,\"host\":\"sample-host\",\"boot_id\":\"00000000-0000-4000-8000-000000000001\",\"pid\":4242,\"start_boot_ns\":5,\"exit_code\":0,\"signal\":9,\"duration_ns\":-1,\"comm\":\"x\"}"),
+	Line($kind="process_fork",
+	     $json="{\"seq\":148,\"ts\":1795995907.108008940,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14312,\"ppid\":14278,\"start_boot_ns\":24729619923355,\"parent_start_boot_ns\":24725185643110,\"uid\":0,\"comm\":\"make.sh\"}"),
+	Line($kind="process_exec",
+	     $json="{\"seq\":149,\"ts\":1795995907.113609089,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14312,\"ppid\":14278,\"start_boot_ns\":24729619923355,\"parent_start_boot_ns\":24725185643110,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"login_uid\":4294967295,\"session_id\":4294967295,\"exe\":\"/usr/bin/python3.11\",\"argv\":[\"/usr/bin/python3\",\"-c\",\"import socket\\nsrv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); srv.bind((\\\"127.0.0.1\\\", 18053))\\ncli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\\ncli.sendto(b\\\"ping\\\", (\\\"127.0.0.1\\\", 18053))\\ndata, peer = srv.recvfrom(100); srv.sendto(data, peer); cli.recvfrom(100)\"],\"argv_truncated\":false,\"cwd\":\"/work/main\",\"comm\":\"python3\",\"tty\":\"\",\"cgroup_id\":1,\"container_id\":\"\",\"exe_sha256\":\"a83c0370d91532c96d4060a0e7c107d1f2889dad8a98e03395e86ef0373fd467\",\"exe_hash_status\":\"ok\"}"),
+	Line($kind="socket",
+	     $json="{\"seq\":153,\"ts\":1795995907.200629459,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"send\",\"protocol\":\"udp\",\"pid\":14312,\"start_boot_ns\":24729619923355,\"uid\":0,\"comm\":\"python3\",\"exe\":\"/usr/bin/python3.11\",\"local_addr\":\"0.0.0.0\",\"local_port\":\"36843/udp\",\"remote_addr\":\"127.0.0.1\",\"remote_port\":\"18053/udp\",\"bytes_sent\":0,\"bytes_received\":0}"),
+	Line($kind="socket",
+	     $json="{\"seq\":154,\"ts\":1795995907.200688181,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"send\",\"protocol\":\"udp\",\"pid\":14312,\"start_boot_ns\":24729619923355,\"uid\":0,\"comm\":\"python3\",\"exe\":\"/usr/bin/python3.11\",\"local_addr\":\"127.0.0.1\",\"local_port\":\"18053/udp\",\"remote_addr\":\"127.0.0.1\",\"remote_port\":\"36843/udp\",\"bytes_sent\":0,\"bytes_received\":0}"),
+	Line($kind="process_exit",
+	     $json="{\"seq\":150,\"ts\":1795995907.204643330,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14312,\"start_boot_ns\":24729619923355,\"exit_code\":0,\"signal\":0,\"duration_ns\":96660931,\"comm\":\"python3\"}"),
+	Line($kind="process_fork",
+	     $json="{\"seq\":156,\"ts\":1795995907.718686814,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14314,\"ppid\":14278,\"start_boot_ns\":24730230603273,\"parent_start_boot_ns\":24725185643110,\"uid\":0,\"comm\":\"make.sh\"}"),
+	Line($kind="process_exec",
+	     $json="{\"seq\":157,\"ts\":1795995907.721529955,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14314,\"ppid\":14278,\"start_boot_ns\":24730230603273,\"parent_start_boot_ns\":24725185643110,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"login_uid\":4294967295,\"session_id\":4294967295,\"exe\":\"/usr/bin/dash\",\"argv\":[\"sh\",\"-c\",\"sh -c \\\"exit 3\\\"; true\",\"zagent-testdata-tree\"],\"argv_truncated\":false,\"cwd\":\"/work/main\",\"comm\":\"sh\",\"tty\":\"\",\"cgroup_id\":1,\"container_id\":\"\",\"exe_sha256\":\"f5adb8bf0100ed0f8c7782ca5f92814e9229525a4b4e0d401cf3bea09ac960a6\",\"exe_hash_status\":\"ok\"}"),
+	Line($kind="process_fork",
+	     $json="{\"seq\":158,\"ts\":1795995907.729074127,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14315,\"ppid\":14314,\"start_boot_ns\":24730240981519,\"parent_start_boot_ns\":24730230603273,\"uid\":0,\"comm\":\"sh\"}"),
+	Line($kind="process_exec",
+	     $json="{\"seq\":159,\"ts\":1795995907.734278187,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14315,\"ppid\":14314,\"start_boot_ns\":24730240981519,\"parent_start_boot_ns\":24730230603273,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"login_uid\":4294967295,\"session_id\":4294967295,\"exe\":\"/usr/bin/dash\",\"argv\":[\"sh\",\"-c\",\"exit 3\"],\"argv_truncated\":false,\"cwd\":\"/work/main\",\"comm\":\"sh\",\"tty\":\"\",\"cgroup_id\":1,\"container_id\":\"\",\"exe_sha256\":\"f5adb8bf0100ed0f8c7782ca5f92814e9229525a4b4e0d401cf3bea09ac960a6\",\"exe_hash_status\":\"ok\"}"),
+	Line($kind="process_exit",
+	     $json="{\"seq\":160,\"ts\":1795995907.740744297,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14315,\"start_boot_ns\":24730240981519,\"exit_code\":3,\"signal\":0,\"duration_ns\":11703734,\"comm\":\"sh\"}"),
+	Line($kind="process_exit",
+	     $json="{\"seq\":161,\"ts\":1795995907.741800115,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"pid\":14314,\"start_boot_ns\":24730230603273,\"exit_code\":0,\"signal\":0,\"duration_ns\":23137798,\"comm\":\"sh\"}"),
+	Line($kind="file",
+	     $json="{\"seq\":167,\"ts\":1795995908.255066447,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"create\",\"pid\":14278,\"start_boot_ns\":24725185643110,\"uid\":0,\"comm\":\"make.sh\",\"exe\":\"/usr/bin/dash\",\"path\":\"/tmp/zagent-testdata.rzLE8G/watch/notes.txt\",\"new_path\":\"\",\"mode\":420}"),
+	Line($kind="login",
+	     $json="{\"seq\":9,\"ts\":1795995908.500000000,\"host\":\"sample-host\",\"boot_id\":\"00000000-0000-4000-8000-000000000001\",\"action\":\"end\",\"user\":\"alice\",\"tty\":\"pts/1\",\"remote_host\":\"\",\"remote_addr\":\"::\",\"pid\":3022,\"session_id\":6}"),
+	Line($kind="sensor",
+	     $json="{\"seq\":169,\"ts\":1795995909.770523497,\"host\":\"vm\",\"boot_id\":\"6276db61-6d99-48e6-b8b4-668ec960a3b6\",\"action\":\"agent_stop\",\"sensor\":\"agent\",\"message\":\"stopped\",\"counters\":[]}")
+);
+
+# Lines already raised, by index.
+global raised: set[count];
+
+global due: event(i: count);
+
+# Decodes a line and raises its event now. Returns F when the JSON does
+# not decode into the type's record.
+function raise_line(l: Line): bool
+	{
+	switch ( l$kind )
+		{
+		case "process_exec":
+			local exec = from_json(l$json, ZAgent::ProcessExec);
+			if ( ! exec$valid )
+				return F;
+			event ZAgent::process_exec((exec$v as ZAgent::ProcessExec));
+			return T;
+
+		case "process_snapshot":
+			local snapshot = from_json(l$json, ZAgent::ProcessExec);
+			if ( ! snapshot$valid )
+				return F;
+			event ZAgent::process_snapshot((snapshot$v as ZAgent::ProcessExec));
+			return T;
+
+		case "process_fork":
+			local fork = from_json(l$json, ZAgent::ProcessFork);
+			if ( ! fork$valid )
+				return F;
+			event ZAgent::process_fork((fork$v as ZAgent::ProcessFork));
+			return T;
+
+		case "process_exit":
+			local exit_ = from_json(l$json, ZAgent::ProcessExit);
+			if ( ! exit_$valid )
+				return F;
+			event ZAgent::process_exit((exit_$v as ZAgent::ProcessExit));
+			return T;
+
+		case "socket":
+			local sock = from_json(l$json, ZAgent::SocketEvent);
+			if ( ! sock$valid )
+				return F;
+			event ZAgent::socket_event((sock$v as ZAgent::SocketEvent));
+			return T;
+
+		case "file":
+			local file_ = from_json(l$json, ZAgent::FileEvent);
+			if ( ! file_$valid )
+				return F;
+			event ZAgent::file_event((file_$v as ZAgent::FileEvent));
+			return T;
+
+		case "login":
+			local login = from_json(l$json, ZAgent::LoginEvent);
+			if ( ! login$valid )
+				return F;
+			event ZAgent::login_event((login$v as ZAgent::LoginEvent));
+			return T;
+
+		case "sensor":
+			local sensor = from_json(l$json, ZAgent::SensorEvent);
+			if ( ! sensor$valid )
+				return F;
+			event ZAgent::sensor_event((sensor$v as ZAgent::SensorEvent));
+			return T;
+		}
+
+	return F;
+	}
+
+function raise_index(i: count)
+	{
+	if ( i in raised )
+		return;
+
+	add raised[i];
+
+	# A driver skips the types left out of ZAgent::event_types undecoded.
+	if ( ! ZAgent::is_enabled(lines[i]$kind) )
+		return;
+
+	if ( ! raise_line(lines[i]) )
+		Reporter::error(fmt("sample line %d (%s) does not decode: %s",
+		                    i, lines[i]$kind, lines[i]$json));
+	}
+
+event zeek_init()
+	{
+	# With a trace, lines wait for their time (network_time_init below).
+	if ( reading_traces() )
+		return;
+
+	for ( i in lines )
+		raise_index(i);
+	}
+
+# Each line is due at its recorded time. Zeek checks timers when a packet
+# arrives: a line fires at the first packet after its time, and lines
+# older than the trace right after the first packet.
+event network_time_init()
+	{
+	for ( i in lines )
+		{
+		local stamp = from_json(lines[i]$json, Stamp);
+
+		if ( stamp$valid )
+			schedule ((stamp$v as Stamp)$ts - network_time()) { ZAgentSample::due(i) };
+		else
+			raise_index(i);   # reports the line
+		}
+	}
+
+event ZAgentSample::due(i: count)
+	{
+	raise_index(i);
+	}
+
+# After the last packet Zeek terminates: it fires the pending timers,
+# ignores new ones, and then removes the connections still open. Lines not
+# yet due are raised here, before that, so that conn.log still sees them.
+event net_done(t: time)
+	{
+	for ( i in lines )
+		raise_index(i);
+	}
