@@ -3,7 +3,10 @@
 //
 //   zagent-replay journal.zst | zeek -C -r trace.pcap -
 //
-// --format json prints the events as JSON lines, exactly as `zagent cat`.
+// The Zeek script holds the zagent package (zeek/, embedded at build time)
+// unless --no-prelude, and raises each event at its recorded time
+// (replay/driver.zeek). --format json prints the events as JSON lines,
+// exactly as `zagent cat`.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -12,6 +15,7 @@
 #include "journal/error.h"
 #include "journal/event_json.h"
 #include "replay/replay_options.h"
+#include "replay/zeek_script.h"
 
 namespace {
 
@@ -22,7 +26,10 @@ constexpr int kExitOk = 0;
 constexpr int kExitDamage = 1;
 constexpr int kExitError = 2;
 
-int replay_json(const ReplayOptions& options) {
+// Reads the journals in journal order and hands every wanted event, its
+// time shifted, to `emit` with its segment's host and boot id.
+template <typename Emit>
+int replay(const ReplayOptions& options, Emit emit) {
   uint64_t damaged = 0;
   zagent::JournalReader reader(options.inputs, options.read_options(), [&damaged](const zagent::Damage& d) {
     ++damaged;
@@ -30,25 +37,41 @@ int replay_json(const ReplayOptions& options) {
   });
   const int64_t shift = options.shift_ns();
   zagent::ReadBlock block;
+  while (reader.next_block(&block)) {
+    const std::string host = block.segment ? block.segment->header.host_name : "";
+    const std::string boot_id = block.segment ? block.segment->header.boot_id : "";
+    if (!options.wants_host(host)) continue;
+    for (zagent::Event& e : block.events) {
+      e.ts += shift;
+      emit(e, host, boot_id);
+    }
+  }
+  return damaged ? kExitDamage : kExitOk;
+}
+
+int replay_json(const ReplayOptions& options) {
   std::string out;
   out.reserve(1 << 16);
   auto flush = [&out] {
     std::fwrite(out.data(), 1, out.size(), stdout);
     out.clear();
   };
-  while (reader.next_block(&block)) {
-    const std::string host = block.segment ? block.segment->header.host_name : "";
-    if (!options.wants_host(host)) continue;
-    for (zagent::Event& e : block.events) {
-      e.ts += shift;
-      zagent::append_event_json(e, host, &out);
-      out.push_back('\n');
-      if (out.size() >= (1 << 16)) flush();
-    }
-  }
+  const int code = replay(options, [&](const zagent::Event& e, const std::string& host, const std::string&) {
+    zagent::append_event_json(e, host, &out);
+    out.push_back('\n');
+    if (out.size() >= (1 << 16)) flush();
+  });
   flush();
   if (std::fflush(stdout) != 0) throw zagent::Error("cannot write to standard output");
-  return damaged ? kExitDamage : kExitOk;
+  return code;
+}
+
+int replay_zeek(const ReplayOptions& options, bool prelude) {
+  zagent::replay::ZeekScriptWriter script(stdout, prelude);
+  const int code = replay(options, [&script](const zagent::Event& e, const std::string& host,
+                                            const std::string& boot_id) { script.add(e, host, boot_id); });
+  script.finish();
+  return code;
 }
 
 }  // namespace
@@ -58,7 +81,8 @@ int main(int argc, char** argv) {
                "  zagent-replay journal.zst | zeek -C -r trace.pcap -\n"};
   app.set_version_flag("--version", std::string("zagent-replay ") + ZAGENT_VERSION);
   ReplayOptions options;
-  std::string format = "json";
+  std::string format = "zeek";
+  bool no_prelude = false;
   app.add_option("journal", options.inputs, "Journal directories, segment files, or '-' for standard input")
       ->required();
   app.add_option("--since", options.since, "Only events at or after T (RFC 3339 or epoch seconds; shifted time)");
@@ -71,11 +95,13 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   app.add_option("--time-shift", options.time_shift,
                  "Add D to every event's time, e.g. -2.5s, +300ms, 1h: the host's clock skew against the capture");
-  app.add_option("--format", format, "json: JSON lines as `zagent cat` prints them")
-      ->check(CLI::IsMember({"json"}));
+  app.add_option("--format", format,
+                 "zeek (default): a Zeek script for `zeek -C -r trace.pcap -`; json: JSON lines as `zagent cat` prints them")
+      ->check(CLI::IsMember({"zeek", "json"}));
+  app.add_flag("--no-prelude", no_prelude, "Load the installed zagent package (@load zagent) instead of embedding it");
   try {
     app.parse(argc, argv);
-    return replay_json(options);
+    return format == "json" ? replay_json(options) : replay_zeek(options, !no_prelude);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitError;

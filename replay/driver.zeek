@@ -1,0 +1,154 @@
+##! zagent-replay's driver: raises the recorded events the rest of the
+##! generated script adds (``ZAgentReplay::add``), each as the zagent
+##! package's event, at its recorded time against Zeek's network time.
+##!
+##! - Nothing is raised before network time is known (``network_time_init``,
+##!   at the first packet); then every event up to it is raised at once, in
+##!   journal order.
+##! - After that one timer is pending at a time, for the next event: a timer
+##!   fires at the first packet at or after its time, and raises every event
+##!   due by then, in journal order (equal times keep journal order).
+##! - When the packets end (``net_done``), everything not yet raised is
+##!   raised, in order: while Zeek terminates ``schedule`` does nothing, and
+##!   connections still open are logged after ``net_done``, so their
+##!   processes can still be found.
+##!
+##! Each line is "KIND<TAB>SECONDS<TAB>JSON", with the JSON of
+##! docs/zeek.md ("Replay JSON"); a line is decoded only when it is next.
+
+module ZAgentReplay;
+
+export {
+	## Appends a batch of events, lines in journal order.
+	global add: function(batch: string);
+	## The pending timer's event.
+	global wake: event();
+}
+
+global batches: vector of string;
+global next_batch = 0;
+global lines: vector of string;
+global next_line = 0;
+
+global have_current = F;
+global current_kind = "";
+global current_json = "";
+global current_ts: time;
+
+function add(batch: string)
+	{
+	batches += batch;
+	}
+
+# Moves to the next line; F when there is none.
+function advance(): bool
+	{
+	while ( T )
+		{
+		if ( next_line < |lines| )
+			{
+			local fields = split_string_n(lines[next_line], /\t/, F, 2);
+			++next_line;
+			if ( |fields| != 3 )
+				next;
+			current_kind = fields[0];
+			current_ts = double_to_time(to_double(fields[1]));
+			current_json = fields[2];
+			return T;
+			}
+		if ( next_batch >= |batches| )
+			return F;
+		lines = split_string(batches[next_batch], /\n/);
+		batches[next_batch] = "";  # what is split is not kept twice
+		++next_batch;
+		next_line = 0;
+		}
+	return F;
+	}
+
+function invalid(kind: string, json: string)
+	{
+	Reporter::warning(fmt("zagent-replay: a %s event does not decode: %s", kind, json));
+	}
+
+# Raises the current line as the package's event.
+function raise_current()
+	{
+	if ( ! ZAgent::is_enabled(current_kind) )
+		return;
+	local r: from_json_result;
+	switch ( current_kind ) {
+	case "process_exec":
+		r = from_json(current_json, ZAgent::ProcessExec);
+		if ( r$valid ) event ZAgent::process_exec(r$v as ZAgent::ProcessExec);
+		break;
+	case "process_snapshot":
+		r = from_json(current_json, ZAgent::ProcessExec);
+		if ( r$valid ) event ZAgent::process_snapshot(r$v as ZAgent::ProcessExec);
+		break;
+	case "process_fork":
+		r = from_json(current_json, ZAgent::ProcessFork);
+		if ( r$valid ) event ZAgent::process_fork(r$v as ZAgent::ProcessFork);
+		break;
+	case "process_exit":
+		r = from_json(current_json, ZAgent::ProcessExit);
+		if ( r$valid ) event ZAgent::process_exit(r$v as ZAgent::ProcessExit);
+		break;
+	case "socket":
+		r = from_json(current_json, ZAgent::SocketEvent);
+		if ( r$valid ) event ZAgent::socket_event(r$v as ZAgent::SocketEvent);
+		break;
+	case "file":
+		r = from_json(current_json, ZAgent::FileEvent);
+		if ( r$valid ) event ZAgent::file_event(r$v as ZAgent::FileEvent);
+		break;
+	case "login":
+		r = from_json(current_json, ZAgent::LoginEvent);
+		if ( r$valid ) event ZAgent::login_event(r$v as ZAgent::LoginEvent);
+		break;
+	case "sensor":
+		r = from_json(current_json, ZAgent::SensorEvent);
+		if ( r$valid ) event ZAgent::sensor_event(r$v as ZAgent::SensorEvent);
+		break;
+	default:
+		return;
+	}
+	if ( ! r$valid )
+		invalid(current_kind, current_json);
+	}
+
+function drain()
+	{
+	while ( have_current )
+		{
+		raise_current();
+		have_current = advance();
+		}
+	}
+
+event ZAgentReplay::wake()
+	{
+	if ( zeek_is_terminating() )
+		{
+		drain();
+		return;
+		}
+	while ( have_current && current_ts <= network_time() )
+		{
+		raise_current();
+		have_current = advance();
+		}
+	if ( have_current )
+		schedule current_ts - network_time() { ZAgentReplay::wake() };
+	}
+
+event network_time_init()
+	{
+	have_current = advance();
+	event ZAgentReplay::wake();
+	}
+
+event net_done(t: time)
+	{
+	drain();
+	}

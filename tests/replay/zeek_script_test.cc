@@ -1,0 +1,184 @@
+// zagent-replay --format zeek: the script's parts (package, driver, events),
+// the Replay JSON of every event type as the Zeek package's records need it
+// (docs/zeek.md), batching that keeps the script parseable, the golden for
+// the testdata capture, and exact escaping of bytes Zeek must get back.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "journal/journal_writer.h"
+#include "replay/zeek_json.h"
+#include "replay/zeek_script.h"
+#include "tests/support/sample_events.h"
+#include "tests/support/temp_dir.h"
+
+namespace zagent::replay {
+namespace {
+
+using nlohmann::json;
+using testing::run_command;
+
+const std::string kReplay = ZAGENT_REPLAY_BINARY;
+const std::string kData = std::string(ZAGENT_SOURCE_DIR) + "/testdata/replay-basic";
+
+// The script a writer makes of `events`.
+std::string script_of(const std::vector<Event>& events, bool prelude) {
+  char* buf = nullptr;
+  size_t size = 0;
+  std::FILE* f = open_memstream(&buf, &size);
+  {
+    ZeekScriptWriter w(f, prelude);
+    for (const Event& e : events) w.add(e, "host-a", "boot-1");
+    w.finish();
+  }
+  std::fclose(f);
+  std::string s(buf, size);
+  std::free(buf);
+  return s;
+}
+
+// Undoes the Zeek string literal escapes the writer uses.
+std::string unescape(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\\') {
+      out += s[i];
+    } else if (s[i + 1] == 'x') {
+      out += static_cast<char>(std::stoi(s.substr(i + 2, 2), nullptr, 16));
+      i += 3;
+    } else if (s[i + 1] == 'n') {
+      out += '\n';
+      ++i;
+    } else {
+      out += s[++i];
+    }
+  }
+  return out;
+}
+
+// Every ZAgentReplay::add("...") batch of a script, unescaped, split into lines.
+std::vector<std::vector<std::string>> batches_of(const std::string& script) {
+  std::vector<std::vector<std::string>> out;
+  const std::string open = "ZAgentReplay::add(\"";
+  for (size_t at = script.find(open); at != std::string::npos; at = script.find(open, at + 1)) {
+    if (script.compare(at - 1, 1, "\t") != 0) continue;  // the driver's own mentions
+    const size_t begin = at + open.size();
+    const size_t end = script.find("\");\n", begin);
+    const std::string body = unescape(script.substr(begin, end - begin));
+    std::vector<std::string> lines;
+    size_t start = 0;
+    for (size_t nl; (nl = body.find('\n', start)) != std::string::npos; start = nl + 1)
+      lines.push_back(body.substr(start, nl - start));
+    lines.push_back(body.substr(start));
+    out.push_back(lines);
+  }
+  return out;
+}
+
+TEST(ZeekScript, HoldsThePackageTheDriverAndTheEventsInBatches) {
+  testing::SampleEvents sample(5);
+  const std::vector<Event> events = sample.make(2500);
+  const std::string with = script_of(events, true);
+  const std::string without = script_of(events, false);
+  EXPECT_NE(with.find("# ---- zeek/types.zeek"), std::string::npos);
+  EXPECT_NE(with.find("module ZAgent;"), std::string::npos);
+  EXPECT_EQ(with.find("@load ./"), std::string::npos) << "package-relative loads must be gone";
+  EXPECT_EQ(with.find("@load zagent\n"), std::string::npos);
+  EXPECT_NE(without.find("\n@load zagent\n"), std::string::npos);
+  EXPECT_EQ(without.find("module ZAgent;"), std::string::npos);
+  EXPECT_NE(without.find("# ---- replay/driver.zeek"), std::string::npos);
+  // Without the package both scripts are the same.
+  EXPECT_EQ(with.substr(with.find("# ---- replay/driver.zeek")), without.substr(without.find("# ---- replay/driver.zeek")));
+
+  const auto batches = batches_of(without);
+  ASSERT_EQ(batches.size(), 3u);
+  EXPECT_EQ(batches[0].size(), 1000u);
+  EXPECT_EQ(batches[2].size(), 500u);
+  // Every line: kind, seconds, JSON with the same seconds, in journal order.
+  uint64_t seq = 0;
+  for (const auto& batch : batches) {
+    for (const auto& line : batch) {
+      const size_t t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
+      const json j = json::parse(line.substr(t2 + 1));
+      EXPECT_EQ(j["seq"].get<uint64_t>(), ++seq);
+      EXPECT_EQ(line.substr(0, t1), event_type_name(events[seq - 1].type()));
+      std::string seconds;
+      append_seconds(events[seq - 1].ts, &seconds);
+      EXPECT_EQ(line.substr(t1 + 1, t2 - t1 - 1), seconds);
+      EXPECT_EQ(j["host"], "host-a");
+      EXPECT_EQ(j["boot_id"], "boot-1");
+    }
+  }
+}
+
+TEST(ZeekScript, ManyBatchesAreSpreadOverHandlersAddedInOrder) {
+  testing::SampleEvents sample(6);
+  const auto events = sample.make(ZeekScriptWriter::kEventsPerBatch * ZeekScriptWriter::kBatchesPerHandler + 1);
+  const std::string s = script_of(events, false);
+  EXPECT_NE(s.find("event zeek_init() &priority=0\n\t{\n\tZAgentReplay::add("), std::string::npos);
+  EXPECT_NE(s.find("\t}\n\nevent zeek_init() &priority=-1\n\t{\n\tZAgentReplay::add("), std::string::npos);
+  EXPECT_EQ(s.find("&priority=-2"), std::string::npos);
+  EXPECT_EQ(batches_of(s).size(), ZeekScriptWriter::kBatchesPerHandler + 1);
+}
+
+TEST(ZeekScript, ReplayJsonOfEveryTypeIsWhatThePackageDecodes) {
+  ProcessExec exec;
+  exec.pid = 7;
+  exec.argv = {"a\"b", "tab\there", "\xff\xfe", std::string("nul\0x", 5)};
+  exec.exe_sha256 = std::string(32, '\x0f');
+  exec.exe_hash_status = HashStatus::Ok;
+  SocketEvent sock;
+  sock.protocol = Protocol::Udp;
+  sock.local_addr = IpAddress::v4(0x7f000001);
+  sock.local_port = 36843;
+  sock.remote_port = 18053;
+  SensorEvent sensor{SensorAction::EventsLost, "socket", "ring", {{"socket", 12}, {"socket", 18446744073709551615ull}}};
+  const std::vector<Event> events = {
+      {-1'500'000'000, 1, exec},
+      {1'795'995'902'877'951'685, 2, sock},
+      {1'795'995'902'000'000'007, 3, sensor},
+      {1'795'995'902'000'000'008, 4, ProcessExit{9, 10, -1, 15, -1, "x"}},
+  };
+  const auto lines = batches_of(script_of(events, false)).at(0);
+  ASSERT_EQ(lines.size(), 4u);
+  auto json_of = [&](size_t i) { return lines[i].substr(lines[i].find('\t', lines[i].find('\t') + 1) + 1); };
+  // Strings: quote, backslash and control bytes escaped, other bytes raw.
+  EXPECT_NE(json_of(0).find(R"("argv":["a\"b","tab\u0009here",")" "\xff\xfe" R"(","nul\u0000x"])"),
+            std::string::npos)
+      << json_of(0);
+  EXPECT_NE(json_of(0).find(R"("ts":-1.500000000,)"), std::string::npos);
+  EXPECT_NE(json_of(0).find(R"("exe_sha256":"0f0f0f)"), std::string::npos);
+  EXPECT_EQ(json_of(1),
+            R"({"seq":2,"ts":1795995902.877951685,"host":"host-a","boot_id":"boot-1","action":"connect","protocol":"udp",)"
+            R"("pid":0,"start_boot_ns":0,"uid":0,"comm":"","exe":"","local_addr":"127.0.0.1","local_port":"36843/udp",)"
+            R"("remote_addr":"::","remote_port":"18053/udp","bytes_sent":0,"bytes_received":0})");
+  EXPECT_EQ(json_of(2),
+            R"({"seq":3,"ts":1795995902.000000007,"host":"host-a","boot_id":"boot-1","action":"events_lost",)"
+            R"("sensor":"socket","message":"ring","counters":[{"name":"socket","value":12},)"
+            R"({"name":"socket","value":18446744073709551615}]})");
+  EXPECT_EQ(json_of(3),
+            R"({"seq":4,"ts":1795995902.000000008,"host":"host-a","boot_id":"boot-1","pid":9,"start_boot_ns":10,)"
+            R"("exit_code":-1,"signal":15,"duration_ns":-1,"comm":"x"})");
+  // In the script itself every byte outside printable ASCII is \xNN.
+  const std::string s = script_of(events, false);
+  const std::string data = s.substr(s.find("\tZAgentReplay::add(\""));
+  for (unsigned char c : data) ASSERT_TRUE(c == '\n' || c == '\t' || (c >= 0x20 && c <= 0x7e)) << int(c);
+  EXPECT_NE(data.find(R"(\xff\xfe)"), std::string::npos);
+}
+
+TEST(ZeekScript, TheTestdataScriptIsTheGolden) {
+  const auto r = run_command(kReplay + " --no-prelude " + kData + "/journal.zst");
+  ASSERT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, run_command("cat " + kData + "/expected/replay-no-prelude.zeek").out)
+      << "regenerate with: zagent-replay --no-prelude testdata/replay-basic/journal.zst > "
+         "testdata/replay-basic/expected/replay-no-prelude.zeek (and say why in the commit)";
+  // The same events, one line each, as --format json has them.
+  size_t events = 0;
+  for (const auto& b : batches_of(r.out)) events += b.size();
+  EXPECT_EQ(events, 169u);
+}
+
+}  // namespace
+}  // namespace zagent::replay
