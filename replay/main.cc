@@ -101,6 +101,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-prelude", no_prelude, "Load the installed zagent package (@load zagent) instead of embedding it");
   try {
     app.parse(argc, argv);
+    options.read_options();  // bad values are refused before any output
     return format == "json" ? replay_json(options) : replay_zeek(options, !no_prelude);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
