@@ -26,12 +26,12 @@ TEST(ReplayGolden, JsonIsTheGolden) {
 }
 
 TEST(ReplayGolden, TheCaptureHoldsWhatItsScriptDid) {
-  const auto sockets = run_command(kReplay + " --type socket " + kData + "/journal.zst | grep -v existing").out;
+  const auto sockets = run_command(kReplay + " --format json --type socket " + kData + "/journal.zst | grep -v existing").out;
   EXPECT_NE(sockets.find(R"("action":"connect","protocol":"tcp","pid":14307,)"), std::string::npos) << sockets;
   EXPECT_NE(sockets.find(R"("local_addr":"127.0.0.1","local_port":47018,"remote_addr":"127.0.0.1","remote_port":18080,"bytes_sent":88,"bytes_received":217})"),
             std::string::npos)
       << sockets;
-  const auto tree = run_command(kReplay + " --type process_exec,process_exit " + kData +
+  const auto tree = run_command(kReplay + " --format json --type process_exec,process_exit " + kData +
                                 "/journal.zst | grep -E '\"pid\":1431[45],'").out;
   EXPECT_NE(tree.find(R"("argv":["sh","-c","sh -c \"exit 3\"; true","zagent-testdata-tree"])"), std::string::npos) << tree;
   EXPECT_NE(tree.find(R"("pid":14315,"start_boot_ns":)"), std::string::npos) << tree;

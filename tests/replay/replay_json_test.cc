@@ -20,7 +20,7 @@ using testing::run_command;
 using testing::SampleEvents;
 using testing::TempDir;
 
-const std::string kReplay = ZAGENT_REPLAY_BINARY;
+const std::string kReplay = std::string(ZAGENT_REPLAY_BINARY) + " --format json";
 const std::string kZagent = ZAGENT_BINARY;
 constexpr int64_t kT0 = 1'790'000'000'000'000'000;
 constexpr int64_t kSecond = 1'000'000'000;
@@ -62,7 +62,7 @@ class ReplayJson : public ::testing::Test {
 };
 
 TEST_F(ReplayJson, PrintsWhatZagentCatPrints) {
-  const auto replay = run_command(kReplay + " --format json " + dir_ / "a");
+  const auto replay = run_command(kReplay + " " + dir_ / "a");
   const auto cat = run_command(kZagent + " cat " + dir_ / "a");
   ASSERT_EQ(replay.status, 0);
   EXPECT_EQ(replay.out, cat.out);
