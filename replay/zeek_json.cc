@@ -19,56 +19,82 @@ void append_number(int64_t v, std::string* out) {
   out->append(text, r.ptr);
 }
 
+// How JSON text goes out: as it is, or already escaped as the body of a
+// Zeek string literal (the script's form), in one pass.
+struct Encoding {
+  bool zeek_literal = false;
+  std::string_view quote() const {
+    using namespace std::string_view_literals;
+    return zeek_literal ? "\\\""sv : "\""sv;
+  }
+};
+
 // A JSON string: quote, backslash and control bytes escaped; every other
-// byte as it is.
-void append_string(std::string_view s, std::string* out) {
+// byte as it is (in a Zeek literal, bytes past 0x7e as \xNN, which Zeek
+// turns back into the raw byte).
+void append_string(std::string_view s, std::string* out, Encoding enc) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (unsigned char c : s) {
+  out->append(enc.quote());
+  size_t run = 0;  // start of the bytes that go out as they are
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const bool plain = c != '"' && c != '\\' && c >= 0x20 && (!enc.zeek_literal || c <= 0x7e);
+    if (plain) continue;
+    out->append(s.data() + run, i - run);
+    run = i + 1;
     if (c == '"' || c == '\\') {
-      out->push_back('\\');
+      out->append(enc.zeek_literal ? "\\\\" : "\\");  // JSON's backslash, itself escaped for Zeek
+      if (enc.zeek_literal) out->push_back('\\');
       out->push_back(static_cast<char>(c));
     } else if (c < 0x20) {
-      out->append("\\u00");
+      out->append(enc.zeek_literal ? "\\\\u00" : "\\u00");
       out->push_back(kHex[c >> 4]);
       out->push_back(kHex[c & 15]);
     } else {
-      out->push_back(static_cast<char>(c));
+      out->append("\\x");
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 15]);
     }
   }
-  out->push_back('"');
+  out->append(s.data() + run, s.size() - run);
+  out->append(enc.quote());
 }
 
 // Writes "key":value pairs, comma-separated, into one object.
 class Object {
  public:
-  explicit Object(std::string* out) : out_(out) { out_->push_back('{'); }
+  Object(std::string* out, Encoding enc) : out_(out), enc_(enc) { out_->push_back('{'); }
   ~Object() { out_->push_back('}'); }
   void key(std::string_view k) {
     if (!first_) out_->push_back(',');
     first_ = false;
-    append_string(k, out_);
+    // Keys are the schema's names: nothing in them needs escaping.
+    out_->append(enc_.quote());
+    out_->append(k);
+    out_->append(enc_.quote());
     out_->push_back(':');
   }
   void num(std::string_view k, uint64_t v) { key(k), append_number(v, out_); }
   void inum(std::string_view k, int64_t v) { key(k), append_number(v, out_); }
-  void str(std::string_view k, std::string_view v) { key(k), append_string(v, out_); }
+  void str(std::string_view k, std::string_view v) { key(k), append_string(v, out_, enc_); }
   void boolean(std::string_view k, bool v) { key(k), out_->append(v ? "true" : "false"); }
   void ip(std::string_view k, const IpAddress& a) { str(k, a.to_string()); }
   void port(std::string_view k, uint16_t p, Protocol proto) {
     // Zeek knows tcp and udp here; a protocol past those makes the port "unknown".
     const std::string_view name = proto == Protocol::Tcp ? "tcp" : proto == Protocol::Udp ? "udp" : "unknown";
     key(k);
-    out_->push_back('"');
+    out_->append(enc_.quote());
     append_number(static_cast<uint64_t>(name == "unknown" ? 0 : p), out_);
     out_->push_back('/');
     out_->append(name);
-    out_->push_back('"');
+    out_->append(enc_.quote());
   }
   std::string* out() { return out_; }
+  Encoding encoding() const { return enc_; }
 
  private:
   std::string* out_;
+  Encoding enc_;
   bool first_ = true;
 };
 
@@ -88,7 +114,7 @@ void process(Object& o, const ProcessExec& e) {
   o.out()->push_back('[');
   for (size_t i = 0; i < e.argv.size(); ++i) {
     if (i) o.out()->push_back(',');
-    append_string(e.argv[i], o.out());
+    append_string(e.argv[i], o.out(), o.encoding());
   }
   o.out()->push_back(']');
   o.boolean("argv_truncated", e.argv_truncated);
@@ -116,8 +142,9 @@ void append_seconds(int64_t ts, std::string* out) {
   out->append(fraction, 10);
 }
 
-void append_zeek_json(const Event& e, std::string_view host, std::string_view boot_id, std::string* out) {
-  Object o(out);
+void append_zeek_json(const Event& e, std::string_view host, std::string_view boot_id, std::string* out,
+                      bool as_zeek_literal) {
+  Object o(out, Encoding{as_zeek_literal});
   o.num("seq", e.seq);
   o.key("ts");
   append_seconds(e.ts, out);
@@ -182,7 +209,7 @@ void append_zeek_json(const Event& e, std::string_view host, std::string_view bo
           o.out()->push_back('[');
           for (size_t i = 0; i < b.counters.size(); ++i) {
             if (i) o.out()->push_back(',');
-            Object c(o.out());
+            Object c(o.out(), o.encoding());
             c.str("name", b.counters[i].name);
             c.num("value", b.counters[i].value);
           }

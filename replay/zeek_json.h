@@ -14,7 +14,12 @@
 
 namespace zagent::replay {
 
-void append_zeek_json(const Event& e, std::string_view host, std::string_view boot_id, std::string* out);
+// With `as_zeek_literal` the text is written already escaped as the body of
+// a Zeek string literal: every byte outside printable ASCII as \xNN,
+// backslash and quote escaped (one pass, where escaping afterwards took as
+// long again).
+void append_zeek_json(const Event& e, std::string_view host, std::string_view boot_id, std::string* out,
+                      bool as_zeek_literal = false);
 
 // ts (ns since the epoch) as seconds with 9 fraction digits: "1795995902.877951685".
 void append_seconds(int64_t ts, std::string* out);

@@ -39,7 +39,6 @@ class ZeekScriptWriter {
   size_t batch_events_ = 0;
   uint64_t batches_ = 0;   // written so far
   uint64_t events_ = 0;
-  std::string line_;
 };
 
 // The embedded scripts (generated from zeek/ and replay/driver.zeek).
