@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "journal/event_fields.h"
 #include "journal/event_names.h"
 #include "journal/hash_chain.h"
 #include "journal/timestamp.h"
@@ -80,100 +81,22 @@ class JsonObject {
     out_->push_back(']');
   }
   void ip(std::string_view k, const IpAddress& a) { str(k, a.to_string()); }
+  void port(std::string_view k, uint16_t p, Protocol) { num(k, p); }
+  void hash(std::string_view k, const std::string& bytes) {
+    str(k, to_hex({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}));
+  }
+  // Counters as one object: {"name": value, ...}.
+  void counters(std::string_view k, const std::vector<Counter>& counters) {
+    key(k);
+    JsonObject o(out_);
+    for (const Counter& c : counters) o.num(c.name, c.value);
+    o.close();
+  }
   std::string* out() { return out_; }
 
  private:
   std::string* out_;
   bool first_ = true;
-};
-
-struct BodyFields {
-  JsonObject& o;
-
-  void process(const ProcessExec& e) {
-    o.num("pid", e.pid);
-    o.num("ppid", e.ppid);
-    o.num("start_boot_ns", e.start_boot_ns);
-    o.num("parent_start_boot_ns", e.parent_start_boot_ns);
-    o.num("uid", e.uid);
-    o.num("gid", e.gid);
-    o.num("euid", e.euid);
-    o.num("egid", e.egid);
-    o.num("login_uid", e.login_uid);
-    o.num("session_id", e.session_id);
-    o.str("exe", e.exe);
-    o.strings("argv", e.argv);
-    o.boolean("argv_truncated", e.argv_truncated);
-    o.str("cwd", e.cwd);
-    o.str("comm", e.comm);
-    o.str("tty", e.tty);
-    o.num("cgroup_id", e.cgroup_id);
-    o.str("container_id", e.container_id);
-    o.str("exe_sha256", to_hex({reinterpret_cast<const uint8_t*>(e.exe_sha256.data()), e.exe_sha256.size()}));
-    o.str("exe_hash_status", name(e.exe_hash_status));
-  }
-  void operator()(const ProcessExec& e) { process(e); }
-  void operator()(const ProcessSnapshot& e) { process(e); }
-  void operator()(const ProcessFork& e) {
-    o.num("pid", e.pid);
-    o.num("ppid", e.ppid);
-    o.num("start_boot_ns", e.start_boot_ns);
-    o.num("parent_start_boot_ns", e.parent_start_boot_ns);
-    o.num("uid", e.uid);
-    o.str("comm", e.comm);
-  }
-  void operator()(const ProcessExit& e) {
-    o.num("pid", e.pid);
-    o.num("start_boot_ns", e.start_boot_ns);
-    o.num("exit_code", e.exit_code);
-    o.num("signal", e.signal);
-    o.num("duration_ns", e.duration_ns);
-    o.str("comm", e.comm);
-  }
-  void operator()(const SocketEvent& e) {
-    o.str("action", name(e.action));
-    o.str("protocol", name(e.protocol));
-    o.num("pid", e.pid);
-    o.num("start_boot_ns", e.start_boot_ns);
-    o.num("uid", e.uid);
-    o.str("comm", e.comm);
-    o.str("exe", e.exe);
-    o.ip("local_addr", e.local_addr);
-    o.num("local_port", e.local_port);
-    o.ip("remote_addr", e.remote_addr);
-    o.num("remote_port", e.remote_port);
-    o.num("bytes_sent", e.bytes_sent);
-    o.num("bytes_received", e.bytes_received);
-  }
-  void operator()(const FileEvent& e) {
-    o.str("action", name(e.action));
-    o.num("pid", e.pid);
-    o.num("start_boot_ns", e.start_boot_ns);
-    o.num("uid", e.uid);
-    o.str("comm", e.comm);
-    o.str("exe", e.exe);
-    o.str("path", e.path);
-    o.str("new_path", e.new_path);
-    o.num("mode", e.mode);
-  }
-  void operator()(const LoginEvent& e) {
-    o.str("action", name(e.action));
-    o.str("user", e.user);
-    o.str("tty", e.tty);
-    o.str("remote_host", e.remote_host);
-    o.ip("remote_addr", e.remote_addr);
-    o.num("pid", e.pid);
-    o.num("session_id", e.session_id);
-  }
-  void operator()(const SensorEvent& e) {
-    o.str("action", name(e.action));
-    o.str("sensor", e.sensor);
-    o.str("message", e.message);
-    o.key("counters");
-    JsonObject counters(o.out());
-    for (const Counter& c : e.counters) counters.num(c.name, c.value);
-    counters.close();
-  }
 };
 
 }  // namespace
@@ -223,8 +146,7 @@ void append_event_json(const Event& event, std::string_view host, std::string* o
   o.str("time", format_rfc3339(event.ts));
   o.str("host", host);
   o.str("type", event_type_name(event.type()));
-  BodyFields fields{o};
-  std::visit(fields, event.body);
+  visit_fields(event.body, o);
   o.close();
 }
 

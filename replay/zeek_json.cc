@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "journal/event_names.h"
+#include "journal/event_fields.h"
 #include "journal/hash_chain.h"
 
 namespace zagent::replay {
@@ -74,11 +74,40 @@ class Object {
     out_->append(enc_.quote());
     out_->push_back(':');
   }
-  void num(std::string_view k, uint64_t v) { key(k), append_number(v, out_); }
+  void unum(std::string_view k, uint64_t v) { key(k), append_number(v, out_); }
   void inum(std::string_view k, int64_t v) { key(k), append_number(v, out_); }
   void str(std::string_view k, std::string_view v) { key(k), append_string(v, out_, enc_); }
   void boolean(std::string_view k, bool v) { key(k), out_->append(v ? "true" : "false"); }
   void ip(std::string_view k, const IpAddress& a) { str(k, a.to_string()); }
+  template <typename Int>
+  void num(std::string_view k, Int v) {
+    if constexpr (std::is_signed_v<Int>) inum(k, v);
+    else unum(k, v);
+  }
+  void strings(std::string_view k, const std::vector<std::string>& v) {
+    key(k);
+    out_->push_back('[');
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i) out_->push_back(',');
+      append_string(v[i], out_, enc_);
+    }
+    out_->push_back(']');
+  }
+  void hash(std::string_view k, const std::string& bytes) {
+    str(k, to_hex({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}));
+  }
+  // Counters as a list of records, as ZAgent::SensorCounter has them.
+  void counters(std::string_view k, const std::vector<Counter>& counters) {
+    key(k);
+    out_->push_back('[');
+    for (size_t i = 0; i < counters.size(); ++i) {
+      if (i) out_->push_back(',');
+      Object c(out_, enc_);
+      c.str("name", counters[i].name);
+      c.unum("value", counters[i].value);
+    }
+    out_->push_back(']');
+  }
   void port(std::string_view k, uint16_t p, Protocol proto) {
     // Zeek knows tcp and udp here; a protocol past those makes the port "unknown".
     const std::string_view name = proto == Protocol::Tcp ? "tcp" : proto == Protocol::Udp ? "udp" : "unknown";
@@ -98,35 +127,6 @@ class Object {
   bool first_ = true;
 };
 
-void process(Object& o, const ProcessExec& e) {
-  o.num("pid", e.pid);
-  o.num("ppid", e.ppid);
-  o.num("start_boot_ns", e.start_boot_ns);
-  o.num("parent_start_boot_ns", e.parent_start_boot_ns);
-  o.num("uid", e.uid);
-  o.num("gid", e.gid);
-  o.num("euid", e.euid);
-  o.num("egid", e.egid);
-  o.num("login_uid", e.login_uid);
-  o.num("session_id", e.session_id);
-  o.str("exe", e.exe);
-  o.key("argv");
-  o.out()->push_back('[');
-  for (size_t i = 0; i < e.argv.size(); ++i) {
-    if (i) o.out()->push_back(',');
-    append_string(e.argv[i], o.out(), o.encoding());
-  }
-  o.out()->push_back(']');
-  o.boolean("argv_truncated", e.argv_truncated);
-  o.str("cwd", e.cwd);
-  o.str("comm", e.comm);
-  o.str("tty", e.tty);
-  o.num("cgroup_id", e.cgroup_id);
-  o.str("container_id", e.container_id);
-  o.str("exe_sha256", to_hex({reinterpret_cast<const uint8_t*>(e.exe_sha256.data()), e.exe_sha256.size()}));
-  o.str("exe_hash_status", name(e.exe_hash_status));
-}
-
 }  // namespace
 
 void append_seconds(int64_t ts, std::string* out) {
@@ -145,78 +145,12 @@ void append_seconds(int64_t ts, std::string* out) {
 void append_zeek_json(const Event& e, std::string_view host, std::string_view boot_id, std::string* out,
                       bool as_zeek_literal) {
   Object o(out, Encoding{as_zeek_literal});
-  o.num("seq", e.seq);
+  o.unum("seq", e.seq);
   o.key("ts");
   append_seconds(e.ts, out);
   o.str("host", host);
   o.str("boot_id", boot_id);
-  std::visit(
-      [&o](const auto& b) {
-        using T = std::decay_t<decltype(b)>;
-        if constexpr (std::is_same_v<T, ProcessExec> || std::is_same_v<T, ProcessSnapshot>) {
-          process(o, b);
-        } else if constexpr (std::is_same_v<T, ProcessFork>) {
-          o.num("pid", b.pid);
-          o.num("ppid", b.ppid);
-          o.num("start_boot_ns", b.start_boot_ns);
-          o.num("parent_start_boot_ns", b.parent_start_boot_ns);
-          o.num("uid", b.uid);
-          o.str("comm", b.comm);
-        } else if constexpr (std::is_same_v<T, ProcessExit>) {
-          o.num("pid", b.pid);
-          o.num("start_boot_ns", b.start_boot_ns);
-          o.inum("exit_code", b.exit_code);
-          o.inum("signal", b.signal);
-          o.inum("duration_ns", b.duration_ns);
-          o.str("comm", b.comm);
-        } else if constexpr (std::is_same_v<T, SocketEvent>) {
-          o.str("action", name(b.action));
-          o.str("protocol", name(b.protocol));
-          o.num("pid", b.pid);
-          o.num("start_boot_ns", b.start_boot_ns);
-          o.num("uid", b.uid);
-          o.str("comm", b.comm);
-          o.str("exe", b.exe);
-          o.ip("local_addr", b.local_addr);
-          o.port("local_port", b.local_port, b.protocol);
-          o.ip("remote_addr", b.remote_addr);
-          o.port("remote_port", b.remote_port, b.protocol);
-          o.num("bytes_sent", b.bytes_sent);
-          o.num("bytes_received", b.bytes_received);
-        } else if constexpr (std::is_same_v<T, FileEvent>) {
-          o.str("action", name(b.action));
-          o.num("pid", b.pid);
-          o.num("start_boot_ns", b.start_boot_ns);
-          o.num("uid", b.uid);
-          o.str("comm", b.comm);
-          o.str("exe", b.exe);
-          o.str("path", b.path);
-          o.str("new_path", b.new_path);
-          o.num("mode", b.mode);
-        } else if constexpr (std::is_same_v<T, LoginEvent>) {
-          o.str("action", name(b.action));
-          o.str("user", b.user);
-          o.str("tty", b.tty);
-          o.str("remote_host", b.remote_host);
-          o.ip("remote_addr", b.remote_addr);
-          o.num("pid", b.pid);
-          o.num("session_id", b.session_id);
-        } else if constexpr (std::is_same_v<T, SensorEvent>) {
-          o.str("action", name(b.action));
-          o.str("sensor", b.sensor);
-          o.str("message", b.message);
-          o.key("counters");
-          o.out()->push_back('[');
-          for (size_t i = 0; i < b.counters.size(); ++i) {
-            if (i) o.out()->push_back(',');
-            Object c(o.out(), o.encoding());
-            c.str("name", b.counters[i].name);
-            c.num("value", b.counters[i].value);
-          }
-          o.out()->push_back(']');
-        }
-      },
-      e.body);
+  visit_fields(e.body, o);
 }
 
 }  // namespace zagent::replay
