@@ -9,11 +9,13 @@
 // exactly as `zagent cat`.
 #include <CLI/CLI.hpp>
 
+#include <atomic>
 #include <cstdio>
 
 #include "journal/damage.h"
 #include "journal/error.h"
 #include "journal/event_json.h"
+#include "replay/read_ahead.h"
 #include "replay/replay_options.h"
 #include "replay/zeek_script.h"
 
@@ -30,20 +32,18 @@ constexpr int kExitError = 2;
 // time shifted, to `emit` with its segment's host and boot id.
 template <typename Emit>
 int replay(const ReplayOptions& options, Emit emit) {
-  uint64_t damaged = 0;
-  zagent::JournalReader reader(options.inputs, options.read_options(), [&damaged](const zagent::Damage& d) {
+  std::atomic<uint64_t> damaged{0};
+  zagent::replay::ReadAhead blocks(options.inputs, options.read_options(), [&damaged](const zagent::Damage& d) {
     ++damaged;
     std::fprintf(stderr, "zagent-replay: warning: %s\n", d.to_string().c_str());
   });
   const int64_t shift = options.shift_ns();
-  zagent::ReadBlock block;
-  while (reader.next_block(&block)) {
-    const std::string host = block.segment ? block.segment->header.host_name : "";
-    const std::string boot_id = block.segment ? block.segment->header.boot_id : "";
-    if (!options.wants_host(host)) continue;
-    for (zagent::Event& e : block.events) {
+  zagent::replay::EventBatch batch;
+  while (blocks.next(&batch)) {
+    if (!options.wants_host(batch.host)) continue;
+    for (zagent::Event& e : batch.events) {
       e.ts += shift;
-      emit(e, host, boot_id);
+      emit(e, batch.host, batch.boot_id);
     }
   }
   return damaged ? kExitDamage : kExitOk;
