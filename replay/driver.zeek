@@ -1,5 +1,5 @@
 ##! zagent-replay's driver: raises the recorded events the rest of the
-##! generated script adds (``ZAgentReplay::add``), each as the zagent
+##! generated script adds (``ZAgentReplay::add_batch``), each as the zagent
 ##! package's event, at its recorded time against Zeek's network time.
 ##!
 ##! - Nothing is raised before network time is known (``network_time_init``,
@@ -19,8 +19,9 @@
 module ZAgentReplay;
 
 export {
-	## Appends a batch of events, lines in journal order.
-	global add: function(batch: string);
+	## Appends a batch of events, lines in journal order. (Not ``add``:
+	## that is a Zeek keyword.)
+	global add_batch: function(batch: string);
 	## The pending timer's event.
 	global wake: event();
 }
@@ -35,7 +36,7 @@ global current_kind = "";
 global current_json = "";
 global current_ts: time;
 
-function add(batch: string)
+function add_batch(batch: string)
 	{
 	batches += batch;
 	}

@@ -42,7 +42,7 @@ void ZeekScriptWriter::flush_batch() {
     write("event zeek_init() &priority=" + std::to_string(-static_cast<int64_t>(batches_ / kBatchesPerHandler)) +
           "\n\t{\n");
   }
-  write("\tZAgentReplay::add(\"");
+  write("\tZAgentReplay::add_batch(\"");
   write(batch_);
   write("\");\n");
   batch_.clear();

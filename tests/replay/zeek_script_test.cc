@@ -58,10 +58,10 @@ std::string unescape(const std::string& s) {
   return out;
 }
 
-// Every ZAgentReplay::add("...") batch of a script, unescaped, split into lines.
+// Every ZAgentReplay::add_batch("...") batch of a script, unescaped, split into lines.
 std::vector<std::vector<std::string>> batches_of(const std::string& script) {
   std::vector<std::vector<std::string>> out;
-  const std::string open = "ZAgentReplay::add(\"";
+  const std::string open = "ZAgentReplay::add_batch(\"";
   for (size_t at = script.find(open); at != std::string::npos; at = script.find(open, at + 1)) {
     if (script.compare(at - 1, 1, "\t") != 0) continue;  // the driver's own mentions
     const size_t begin = at + open.size();
@@ -117,8 +117,8 @@ TEST(ZeekScript, ManyBatchesAreSpreadOverHandlersAddedInOrder) {
   testing::SampleEvents sample(6);
   const auto events = sample.make(ZeekScriptWriter::kEventsPerBatch * ZeekScriptWriter::kBatchesPerHandler + 1);
   const std::string s = script_of(events, false);
-  EXPECT_NE(s.find("event zeek_init() &priority=0\n\t{\n\tZAgentReplay::add("), std::string::npos);
-  EXPECT_NE(s.find("\t}\n\nevent zeek_init() &priority=-1\n\t{\n\tZAgentReplay::add("), std::string::npos);
+  EXPECT_NE(s.find("event zeek_init() &priority=0\n\t{\n\tZAgentReplay::add_batch("), std::string::npos);
+  EXPECT_NE(s.find("\t}\n\nevent zeek_init() &priority=-1\n\t{\n\tZAgentReplay::add_batch("), std::string::npos);
   EXPECT_EQ(s.find("&priority=-2"), std::string::npos);
   EXPECT_EQ(batches_of(s).size(), ZeekScriptWriter::kBatchesPerHandler + 1);
 }
@@ -163,7 +163,7 @@ TEST(ZeekScript, ReplayJsonOfEveryTypeIsWhatThePackageDecodes) {
             R"("exit_code":-1,"signal":15,"duration_ns":-1,"comm":"x"})");
   // In the script itself every byte outside printable ASCII is \xNN.
   const std::string s = script_of(events, false);
-  const std::string data = s.substr(s.find("\tZAgentReplay::add(\""));
+  const std::string data = s.substr(s.find("\tZAgentReplay::add_batch(\""));
   for (unsigned char c : data) ASSERT_TRUE(c == '\n' || c == '\t' || (c >= 0x20 && c <= 0x7e)) << int(c);
   EXPECT_NE(data.find(R"(\xff\xfe)"), std::string::npos);
 }
