@@ -9,13 +9,11 @@
 
 namespace zagent {
 
-// Which file, and which version of it: a segment file only ever grows, so
-// an unchanged identity means unchanged bytes.
+// Which file: device and inode. (Whether its bytes are still the ones a
+// reader saw is for that reader to check; scan_memo.h does.)
 struct FileIdentity {
   uint64_t device = 0;
   uint64_t inode = 0;
-  uint64_t size = 0;
-  int64_t mtime_ns = 0;
   bool operator==(const FileIdentity&) const = default;
 };
 
@@ -28,7 +26,7 @@ class MappedFile {
 
   std::span<const uint8_t> bytes() const { return {data_, size_}; }
   const std::string& path() const { return path_; }
-  // As it was when mapped; standard input has none (device and inode 0).
+  // Standard input has none (device and inode 0).
   const FileIdentity& identity() const { return identity_; }
 
  private:

@@ -24,7 +24,7 @@ std::shared_ptr<const ScanPrefix> ScanMemo::find(const FileIdentity& file, std::
   if (file.inode == 0) return nullptr;
   std::lock_guard<std::mutex> lock(mutex_);
   for (const Entry& e : entries_) {
-    if (e.device != file.device || e.inode != file.inode) continue;
+    if (e.file != file) continue;
     const ScanPrefix& p = *e.prefix;
     // The file must still hold everything the prefix covers, and begin as it did.
     if (p.resume.pos > bytes.size() || p.head.size() > bytes.size() ||
@@ -45,14 +45,14 @@ void ScanMemo::store(const FileIdentity& file, std::span<const uint8_t> bytes, s
   prefix->resume = resume;
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-    if (it->device == file.device && it->inode == file.inode) {
+    if (it->file == file) {
       records_ -= it->prefix->records.size();
       entries_.erase(it);
       break;
     }
   }
   records_ += prefix->records.size();
-  entries_.push_back(Entry{file.device, file.inode, std::move(prefix)});
+  entries_.push_back(Entry{file, std::move(prefix)});
   while (records_ > max_records_) {
     records_ -= entries_.front().prefix->records.size();
     entries_.pop_front();

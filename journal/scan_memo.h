@@ -69,8 +69,7 @@ class ScanMemo {
 
  private:
   struct Entry {
-    uint64_t device;
-    uint64_t inode;
+    FileIdentity file;
     std::shared_ptr<const ScanPrefix> prefix;
   };
   mutable std::mutex mutex_;

@@ -74,15 +74,14 @@ class Object {
     out_->append(enc_.quote());
     out_->push_back(':');
   }
-  void unum(std::string_view k, uint64_t v) { key(k), append_number(v, out_); }
-  void inum(std::string_view k, int64_t v) { key(k), append_number(v, out_); }
   void str(std::string_view k, std::string_view v) { key(k), append_string(v, out_, enc_); }
   void boolean(std::string_view k, bool v) { key(k), out_->append(v ? "true" : "false"); }
   void ip(std::string_view k, const IpAddress& a) { str(k, a.to_string()); }
   template <typename Int>
   void num(std::string_view k, Int v) {
-    if constexpr (std::is_signed_v<Int>) inum(k, v);
-    else unum(k, v);
+    key(k);
+    if constexpr (std::is_signed_v<Int>) append_number(static_cast<int64_t>(v), out_);
+    else append_number(static_cast<uint64_t>(v), out_);
   }
   void strings(std::string_view k, const std::vector<std::string>& v) {
     key(k);
@@ -104,7 +103,7 @@ class Object {
       if (i) out_->push_back(',');
       Object c(out_, enc_);
       c.str("name", counters[i].name);
-      c.unum("value", counters[i].value);
+      c.num("value", counters[i].value);
     }
     out_->push_back(']');
   }
@@ -145,7 +144,7 @@ void append_seconds(int64_t ts, std::string* out) {
 void append_zeek_json(const Event& e, std::string_view host, std::string_view boot_id, std::string* out,
                       bool as_zeek_literal) {
   Object o(out, Encoding{as_zeek_literal});
-  o.unum("seq", e.seq);
+  o.num("seq", e.seq);
   o.key("ts");
   append_seconds(e.ts, out);
   o.str("host", host);

@@ -2,7 +2,7 @@
 // and for clients that discover what they can ask.
 //
 //   SELECT name, kind FROM zagent_tables ORDER BY name;
-#include "tables/event_table.h"
+#include "tables/registered_tables.h"
 #include "tables/snapshot_table.h"
 
 namespace zagent::tables {
@@ -22,11 +22,8 @@ class CatalogTable : public SnapshotTable {
   }
   std::vector<Row> rows(const std::vector<Value>&, const QueryContext&) override {
     std::vector<Row> rows;
-    for (const EventTable* t : event_tables()) rows.push_back({t->name, std::string("event"), t->summary});
-    for (SnapshotTableFactory make : snapshot_table_factories()) {
-      const auto table = make();
-      rows.push_back({table->schema().name, std::string("snapshot"), table->schema().summary});
-    }
+    for (const auto& t : registered_tables())
+      rows.push_back({t.schema.name, std::string(t.over_journals ? "event" : "snapshot"), t.schema.summary});
     return rows;
   }
 };

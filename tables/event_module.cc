@@ -242,14 +242,12 @@ int x_filter(sqlite3_vtab_cursor* c, int idx, const char*, int, sqlite3_value** 
   try {
     ReadOptions disk = cur->options;
     const QueryContext& ctx = *vtab->context;
-    std::string writing;  // the segment the live writer appends to
     if (ctx.live_tail) {
       cur->tail = ctx.live_tail();
       cur->have_tail = true;
       disk.until_seq = std::min(disk.until_seq, cur->tail.boundary);
-      const auto files = JournalReader::expand_inputs(ctx.journals);
-      if (!files.empty()) writing = files.back();
     }
+    const std::string writing = cur->tail.segment;
     ScanStats* stats = vtab->stats;
     // A live writer's segment may end in a block being written: not damage.
     auto reporter = [stats, writing](const Damage& d) {

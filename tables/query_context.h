@@ -21,6 +21,9 @@ struct LiveTail {
   uint64_t boundary = 0;
   std::string host;     // this host's name and boot id, for the common columns
   std::string boot_id;
+  // The segment file the writer appends to: its last block may be half
+  // written, which is not damage.
+  std::string segment;
 };
 
 // A running agent's own figures, for the zeek_agent table.

@@ -9,9 +9,8 @@
 
 #include "journal/error.h"
 #include "tables/event_module.h"
-#include "tables/event_table.h"
+#include "tables/registered_tables.h"
 #include "tables/snapshot_module.h"
-#include "tables/snapshot_table.h"
 #include "tables/time_functions.h"
 
 namespace zagent::tables {
@@ -199,8 +198,7 @@ QueryStats QueryEngine::run(std::string_view sql, RowSink& sink) {
 
 std::vector<TableSchema> QueryEngine::schemas() {
   std::vector<TableSchema> all;
-  for (const EventTable* t : event_tables()) all.push_back(t->schema());
-  for (SnapshotTableFactory make : snapshot_table_factories()) all.push_back(make()->schema());
+  for (auto& t : registered_tables()) all.push_back(std::move(t.schema));
   std::sort(all.begin(), all.end(), [](const auto& x, const auto& y) { return x.name < y.name; });
   return all;
 }

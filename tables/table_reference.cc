@@ -3,27 +3,17 @@
 #include <algorithm>
 #include <vector>
 
-#include "tables/event_table.h"
-#include "tables/snapshot_table.h"
+#include "tables/registered_tables.h"
 
 namespace zagent::tables {
 namespace {
 
-std::vector<TableSchema> sorted(std::vector<TableSchema> v) {
-  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+// The event tables (over journals) or the snapshot tables, in name order.
+std::vector<TableSchema> schemas(bool over_journals) {
+  std::vector<TableSchema> v;
+  for (auto& t : registered_tables())
+    if (t.over_journals == over_journals) v.push_back(std::move(t.schema));
   return v;
-}
-
-std::vector<TableSchema> event_schemas() {
-  std::vector<TableSchema> v;
-  for (const EventTable* t : event_tables()) v.push_back(t->schema());
-  return sorted(v);
-}
-
-std::vector<TableSchema> snapshot_schemas() {
-  std::vector<TableSchema> v;
-  for (SnapshotTableFactory make : snapshot_table_factories()) v.push_back(make()->schema());
-  return sorted(v);
 }
 
 // name(arg, ...) for a table-valued function, else the name.
@@ -79,9 +69,9 @@ void text_section(const std::vector<TableSchema>& schemas, std::string* out) {
 
 std::string table_reference_text() {
   std::string out = "Event tables (over journals; time and seq bounds read only the blocks they overlap):\n\n";
-  text_section(event_schemas(), &out);
+  text_section(schemas(true), &out);
   out += "Snapshot tables (the live host, at query time):\n\n";
-  text_section(snapshot_schemas(), &out);
+  text_section(schemas(false), &out);
   return out;
 }
 
@@ -108,13 +98,13 @@ std::string table_reference_markdown() {
       "a window query decompresses only the blocks that overlap it, and `LIMIT`\n"
       "stops reading as soon as it has its rows. `(boot_id, pid, start_boot_ns)`\n"
       "names one process across all event tables.\n\n";
-  markdown_section(event_schemas(), &out);
+  markdown_section(schemas(true), &out);
   out +=
       "## Snapshot tables\n\n"
       "The live host at query time, with the names and columns of the zeek-agent\n"
       "(v2) tables, so that its Zeek package's queries work unchanged. Arguments\n"
       "are given as a table-valued function: `SELECT * FROM files_list('/etc/*.conf')`.\n\n";
-  markdown_section(snapshot_schemas(), &out);
+  markdown_section(schemas(false), &out);
   return out;
 }
 

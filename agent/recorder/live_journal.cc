@@ -17,6 +17,7 @@ tables::LiveTail LiveJournal::tail() const {
   t.boundary = t.events.empty() ? writer_->next_seq() : t.events.front().seq;
   t.host = writer_->options().host.host_name;
   t.boot_id = writer_->options().host.boot_id;
+  if (writer_->has_segment()) t.segment = writer_->segment().path();
   return t;
 }
 

@@ -8,11 +8,14 @@
 #include "journal/journal_reader.h"
 #include "journal/segment_writer.h"
 #include "tests/support/sample_events.h"
+#include "tests/support/journal_read.h"
 #include "tests/support/temp_dir.h"
 
 namespace zagent {
 namespace {
 
+using testing::read_all;
+using testing::ReadResult;
 using testing::TempDir;
 
 // A small segment of 4 blocks of 3 events, and the offsets where each of
@@ -49,25 +52,10 @@ SmallSegment make_small_segment(const std::string& path) {
   return s;
 }
 
-struct ReadResult {
-  std::vector<Event> events;
-  std::vector<Damage> damage;
-};
-
-ReadResult read_file(const std::string& path) {
-  ReadResult r;
-  JournalReader reader({path}, ReadOptions{}, [&](const Damage& d) { r.damage.push_back(d); });
-  ReadBlock block;
-  while (reader.next_block(&block)) {
-    r.events.insert(r.events.end(), block.events.begin(), block.events.end());
-  }
-  return r;
-}
-
 TEST(JournalDamage, IntactSegmentReadsWithoutDamage) {
   TempDir dir;
   const SmallSegment s = make_small_segment(dir / "seg.zst");
-  const ReadResult r = read_file(dir / "seg.zst");
+  const ReadResult r = read_all({dir / "seg.zst"});
   EXPECT_TRUE(r.damage.empty());
   EXPECT_EQ(r.events, s.events);
 }
@@ -82,7 +70,7 @@ TEST(JournalDamage, TruncationAtEveryOffsetKeepsExactlyTheCompleteBlocks) {
     SCOPED_TRACE("cut at " + std::to_string(cut));
     const std::string path = dir / "cut.zst";
     testing::write_file(path, std::vector<uint8_t>(s.bytes.begin(), s.bytes.begin() + cut));
-    const ReadResult r = read_file(path);
+    const ReadResult r = read_all({path});
 
     size_t complete = 0;
     while (complete < s.block_ends.size() && s.block_ends[complete] <= cut) ++complete;
@@ -114,7 +102,7 @@ TEST(JournalDamage, EverySingleByteFlipIsDetectedWhereItHappened) {
       bad[at] ^= mask;
       const std::string path = dir / "flip.zst";
       testing::write_file(path, bad);
-      const ReadResult r = read_file(path);
+      const ReadResult r = read_all({path});
 
       ASSERT_FALSE(r.damage.empty());
       bool named = false;
@@ -141,7 +129,7 @@ TEST(JournalDamage, GarbageBetweenBlocksIsSkippedAndTheRestRead) {
   bad.insert(bad.end(), s.bytes.begin() + s.block_ends[1], s.bytes.end());
   testing::write_file(dir / "junk.zst", bad);
 
-  const ReadResult r = read_file(dir / "junk.zst");
+  const ReadResult r = read_all({dir / "junk.zst"});
   ASSERT_GE(r.damage.size(), 1u);
   EXPECT_EQ(r.damage[0].kind, DamageKind::Garbage);
   EXPECT_EQ(r.damage[0].offset, s.block_ends[1]);
@@ -164,7 +152,7 @@ TEST(JournalDamage, RandomNoiseNeverCrashes) {
       for (int i = 0; i < 4; ++i) noise[at + i] = static_cast<uint8_t>(magic >> (8 * i));
     }
     testing::write_file(dir / "noise.zst", noise);
-    const ReadResult r = read_file(dir / "noise.zst");
+    const ReadResult r = read_all({dir / "noise.zst"});
     EXPECT_TRUE(r.events.empty());
   }
 }

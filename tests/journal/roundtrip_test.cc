@@ -9,11 +9,14 @@
 
 #include "journal/journal_reader.h"
 #include "journal/journal_writer.h"
+#include "tests/support/journal_read.h"
 #include "tests/support/temp_dir.h"
 
 namespace zagent {
 namespace {
 
+using testing::read_all;
+using testing::ReadResult;
 using testing::TempDir;
 
 // Inside a property: one value of each kind.
@@ -88,21 +91,6 @@ EventBody any_body() {
       return s;
     }
   }
-}
-
-struct ReadResult {
-  std::vector<Event> events;
-  std::vector<Damage> damage;
-};
-
-ReadResult read_all(const std::vector<std::string>& inputs, ReadOptions options = {}) {
-  ReadResult r;
-  JournalReader reader(inputs, options, [&](const Damage& d) { r.damage.push_back(d); });
-  ReadBlock block;
-  while (reader.next_block(&block)) {
-    for (Event& e : block.events) r.events.push_back(std::move(e));
-  }
-  return r;
 }
 
 WriterOptions options_for(const std::string& dir) {

@@ -16,11 +16,14 @@
 #include "journal/mapped_file.h"
 #include "journal/scan_memo.h"
 #include "tests/support/sample_events.h"
+#include "tests/support/journal_read.h"
 #include "tests/support/temp_dir.h"
 
 namespace zagent {
 namespace {
 
+using testing::read_all;
+using testing::ReadResult;
 using testing::SampleEvents;
 using testing::TempDir;
 
@@ -40,20 +43,10 @@ WriterOptions small_blocks(const std::string& dir, int64_t* clock) {
   return o;
 }
 
-struct Read {
-  std::vector<Event> events;
-  ReadStats stats;
-  std::vector<Damage> damage;
-};
-
-Read read(const std::string& dir, ReadOptions options = {}) {
+// The events through a seeking reader (remember_scans), as the query engine reads.
+ReadResult read(const std::string& dir, ReadOptions options = {}) {
   options.remember_scans = true;
-  Read r;
-  JournalReader reader({dir}, options, [&r](const Damage& d) { r.damage.push_back(d); });
-  ReadBlock block;
-  while (reader.next_block(&block)) r.events.insert(r.events.end(), block.events.begin(), block.events.end());
-  r.stats = reader.stats();
-  return r;
+  return read_all({dir}, options);
 }
 
 class ScanMemoTest : public ::testing::Test {
@@ -87,8 +80,8 @@ TEST_F(ScanMemoTest, ASegmentStillBeingWrittenIsRememberedUpToItsLastBlockAndSca
   };
   append(250);
   // The writer's own start records come first; the rest are ours.
-  auto ours = [&](const Read& r) { return std::vector<Event>(r.events.end() - written.size(), r.events.end()); };
-  const Read first = read(dir_.path());
+  auto ours = [&](const ReadResult& r) { return std::vector<Event>(r.events.end() - written.size(), r.events.end()); };
+  const ReadResult first = read(dir_.path());
   EXPECT_EQ(ours(first), written);
   MappedFile now(segment());
   const auto memo = ScanMemo::process().find(now.identity(), now.bytes());
@@ -96,7 +89,7 @@ TEST_F(ScanMemoTest, ASegmentStillBeingWrittenIsRememberedUpToItsLastBlockAndSca
   EXPECT_EQ(memo->records.back().kind, SegmentScanner::Item::Block);
   EXPECT_EQ(memo->resume.pos, now.bytes().size());
   append(130);
-  const Read second = read(dir_.path());
+  const ReadResult second = read(dir_.path());
   EXPECT_TRUE(second.damage.empty());
   EXPECT_EQ(ours(second), written);
   MappedFile grown(segment());
@@ -111,7 +104,7 @@ TEST(ScanMemoUnit, AnotherFileUnderARememberedInodeIsNotTakenForIt) {
   const std::vector<uint8_t> a(600, 'a');
   std::vector<uint8_t> b = a;
   b[100] = 'b';
-  const FileIdentity file{1, 42, 600, 0};
+  const FileIdentity file{1, 42};
   std::vector<ScanRecord> records(1);
   records[0].kind = SegmentScanner::Item::Segment;
   SegmentScanner::Resume resume;
@@ -120,7 +113,7 @@ TEST(ScanMemoUnit, AnotherFileUnderARememberedInodeIsNotTakenForIt) {
   EXPECT_NE(memo.find(file, a), nullptr);
   EXPECT_EQ(memo.find(file, b), nullptr);                                     // other first bytes
   EXPECT_EQ(memo.find(file, std::span<const uint8_t>(a).first(299)), nullptr);  // shorter than the prefix
-  EXPECT_EQ(memo.find(FileIdentity{1, 43, 600, 0}, a), nullptr);              // another inode
+  EXPECT_EQ(memo.find(FileIdentity{1, 43}, a), nullptr);              // another inode
 }
 
 TEST_F(ScanMemoTest, BytesChangedBehindASeekingReaderAreCaughtWhenTheirBlockIsRead) {
@@ -148,7 +141,7 @@ TEST_F(ScanMemoTest, BytesChangedBehindASeekingReaderAreCaughtWhenTheirBlockIsRe
   ASSERT_EQ(::futimens(fd, times), 0);
   ::close(fd);
 
-  const Read r = read(dir_.path(), window);
+  const ReadResult r = read(dir_.path(), window);
   EXPECT_TRUE(r.events.empty());
   ASSERT_EQ(r.damage.size(), 1u);
   EXPECT_EQ(r.damage[0].kind, DamageKind::HashMismatch);

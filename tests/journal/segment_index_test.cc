@@ -16,30 +16,23 @@
 #include "journal/segment_index.h"
 #include "journal/segment_scanner.h"
 #include "tests/support/sample_events.h"
+#include "tests/support/journal_read.h"
 #include "tests/support/temp_dir.h"
 
 namespace zagent {
 namespace {
 
+using testing::read_all;
+using testing::ReadResult;
 using testing::SampleEvents;
 using testing::TempDir;
 
 constexpr int64_t kT0 = 1'790'000'000'000'000'000;
 
-struct Read {
-  std::vector<Event> events;
-  ReadStats stats;
-  std::vector<Damage> damage;
-};
-
-Read read(const std::string& path, bool seeking, ReadOptions options = {}) {
+// The events through a seeking reader (the query engine's) or a walking one.
+ReadResult read(const std::string& path, bool seeking, ReadOptions options = {}) {
   options.remember_scans = seeking;
-  Read r;
-  JournalReader reader({path}, options, [&r](const Damage& d) { r.damage.push_back(d); });
-  ReadBlock block;
-  while (reader.next_block(&block)) r.events.insert(r.events.end(), block.events.begin(), block.events.end());
-  r.stats = reader.stats();
-  return r;
+  return read_all({path}, options);
 }
 
 class SegmentIndex : public ::testing::Test {
@@ -123,8 +116,8 @@ TEST_F(SegmentIndex, ListsEveryBlockAsTheWalkFindsIt) {
 }
 
 TEST_F(SegmentIndex, ASeekingReaderUsesItAndGetsWhatTheWalkGets) {
-  const Read walked = read(path_, false);
-  const Read seeking = read(path_, true);
+  const ReadResult walked = read(path_, false);
+  const ReadResult seeking = read(path_, true);
   EXPECT_EQ(walked.stats.segments_indexed, 0u);
   EXPECT_EQ(seeking.stats.segments_indexed, 1u);
   EXPECT_TRUE(seeking.damage.empty());
@@ -133,7 +126,7 @@ TEST_F(SegmentIndex, ASeekingReaderUsesItAndGetsWhatTheWalkGets) {
   ReadOptions window;
   window.since_ts = kT0 + 300'000'000;
   window.until_ts = kT0 + 400'000'000;
-  const Read w = read(path_, true, window);
+  const ReadResult w = read(path_, true, window);
   EXPECT_EQ(w.stats.segments_indexed, 1u);
   ASSERT_EQ(w.events.size(), 100u);
   EXPECT_EQ(w.events.front().ts, kT0 + 300'000'000);
@@ -150,14 +143,14 @@ TEST_F(SegmentIndex, AnIndexThatDisagreesWithATrailerIsCaughtWhereItIsUsed) {
   end.blocks[4].max_ts += 1;  // a lie about block 4, chained as if true
   const std::string lying = dir_ / "lying.zst";
   testing::write_file(lying, with_end(end));
-  const Read r = read(lying, true);
+  const ReadResult r = read(lying, true);
   EXPECT_EQ(r.stats.segments_indexed, 1u);
   ASSERT_EQ(r.damage.size(), 1u);
   EXPECT_EQ(r.damage[0].kind, DamageKind::TrailerMismatch);
   EXPECT_EQ(r.damage[0].offset, end.blocks[4].data_offset);
   EXPECT_NE(r.damage[0].reason.find("end index disagrees"), std::string::npos) << r.damage[0].reason;
   // Every other block is read; the walk reads the file without complaint.
-  const Read walked = read(lying, false);
+  const ReadResult walked = read(lying, false);
   EXPECT_TRUE(walked.damage.empty());
   EXPECT_EQ(r.events.size(), walked.events.size() - end.blocks[4].event_count);
 }
@@ -166,7 +159,7 @@ TEST_F(SegmentIndex, AnIndexThatDoesNotTileTheFileOrBreaksTheChainIsNotUsed) {
   SegmentEnd end = walk(bytes_).end.end;
   end.blocks[2].data_size += 1;  // blocks no longer lie back to back
   testing::write_file(dir_ / "gap.zst", with_end(end));
-  const Read gap = read(dir_ / "gap.zst", true);
+  const ReadResult gap = read(dir_ / "gap.zst", true);
   EXPECT_EQ(gap.stats.segments_indexed, 0u);
   EXPECT_TRUE(gap.damage.empty());
   EXPECT_EQ(gap.events, read(path_, false).events);
@@ -174,7 +167,7 @@ TEST_F(SegmentIndex, AnIndexThatDoesNotTileTheFileOrBreaksTheChainIsNotUsed) {
   std::vector<uint8_t> flipped = bytes_;
   flipped[walk(bytes_).end.offset + 40] ^= 1;  // inside the end record: its hash fails
   testing::write_file(dir_ / "flipped.zst", flipped);
-  const Read f = read(dir_ / "flipped.zst", true);
+  const ReadResult f = read(dir_ / "flipped.zst", true);
   EXPECT_EQ(f.stats.segments_indexed, 0u);
   ASSERT_FALSE(f.damage.empty());  // the walk reports the end record
   EXPECT_EQ(f.events, read(path_, false).events);
