@@ -481,7 +481,14 @@ class BlockReader {
   // wants), but nothing is built.
   void skip(fb::EventType type) {
     r_.set_checking_only(true);
-    (void)body(type);
+    // Process columns are the widest: checked into one reused value, not a
+    // new Event each (the SQL tables check every block this way).
+    if (type == fb::EventType::ProcessExec)
+      read_process(r_, b_.process_exec(), exec_row_++, &exec_argv_, &scratch_);
+    else if (type == fb::EventType::ProcessSnapshot)
+      read_process(r_, b_.process_snapshot(), snapshot_row_++, &snapshot_argv_, &scratch_);
+    else
+      (void)body(type);
     r_.set_checking_only(false);
   }
   ColumnReader& reader() { return r_; }
@@ -489,10 +496,164 @@ class BlockReader {
  private:
   const fb::Block& b_;
   ColumnReader r_;
+  ProcessExec scratch_;
   size_t exec_row_ = 0, exec_argv_ = 0, snapshot_row_ = 0, snapshot_argv_ = 0, fork_row_ = 0,
          exit_row_ = 0, socket_row_ = 0, file_row_ = 0, login_row_ = 0, sensor_row_ = 0,
          counter_next_ = 0;
 };
+
+// Checks once per block what reading its events needs, so that readers of
+// single fields (block_rows.h) need not check each access: every column of
+// a type is absent or has an entry for each of its events, every string
+// index an event uses is inside the string table, and each list column
+// (argv, counters) holds the runs its counts add up to. The per-event checks
+// of ColumnReader then never fail; they stay as a second line.
+class ColumnCheck {
+ public:
+  ColumnCheck(const fb::Block& block, std::string* why) : strings_(block.strings()), why_(why) {}
+
+  bool ok() const { return ok_; }
+  void fail(const char* why) {
+    if (ok_) *why_ = why;
+    ok_ = false;
+  }
+  // A table of columns for `n` events: present when n > 0.
+  template <typename Table>
+  bool table(const Table* t, size_t n) {
+    if (n && !t) fail("events without their columns");
+    return n && t;
+  }
+  template <typename T>
+  void rows(const Vector<T>* column, size_t n) {
+    if (column && column->size() < n) fail("a column is shorter than its events");
+  }
+  void strings(const Vector<uint32_t>* column, size_t n) {
+    rows(column, n);
+    if (!column || !ok_) return;
+    const size_t table = strings_ ? strings_->size() : 0;
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t index = load(column, i);
+      if (index != 0 && index >= table) return fail("a string index is past the string table");
+    }
+  }
+  // The sum of the first n counts (0 when the column is absent).
+  size_t total(const Vector<uint32_t>* counts, size_t n) {
+    rows(counts, n);
+    size_t sum = 0;
+    if (counts && ok_)
+      for (size_t i = 0; i < n; ++i) sum += load(counts, i);
+    return sum;
+  }
+  template <typename T>
+  void runs(const Vector<T>* column, size_t total) {
+    if (total > (column ? column->size() : 0)) fail("a list column is shorter than its counts");
+  }
+
+ private:
+  const Vector<Offset<flatbuffers::String>>* strings_;
+  std::string* why_;
+  bool ok_ = true;
+};
+
+void check_process_columns(ColumnCheck& k, const fb::ProcessColumns* c, size_t n) {
+  if (!k.table(c, n)) return;
+  k.rows(c->pid(), n);
+  k.rows(c->ppid(), n);
+  k.rows(c->start_boot_ns(), n);
+  k.rows(c->parent_start_boot_ns(), n);
+  k.rows(c->uid(), n);
+  k.rows(c->gid(), n);
+  k.rows(c->euid(), n);
+  k.rows(c->egid(), n);
+  k.rows(c->login_uid(), n);
+  k.rows(c->session_id(), n);
+  k.strings(c->exe(), n);
+  const size_t args = k.total(c->argc(), n);
+  k.runs(c->argv(), args);
+  k.strings(c->argv(), args);
+  k.rows(c->argv_truncated(), n);
+  k.strings(c->cwd(), n);
+  k.strings(c->comm(), n);
+  k.strings(c->tty(), n);
+  k.rows(c->cgroup_id(), n);
+  k.strings(c->container_id(), n);
+  k.strings(c->exe_sha256(), n);
+  k.rows(c->exe_hash_status(), n);
+}
+
+bool check_columns(const fb::Block& b, const std::vector<uint32_t>& counts, std::string* why) {
+  ColumnCheck k(b, why);
+  const auto n = [&counts](EventType t) { return counts[static_cast<size_t>(t)]; };
+  check_process_columns(k, b.process_exec(), n(EventType::ProcessExec));
+  check_process_columns(k, b.process_snapshot(), n(EventType::ProcessSnapshot));
+  if (const auto* c = b.process_fork(); k.table(c, n(EventType::ProcessFork))) {
+    const size_t rows = n(EventType::ProcessFork);
+    k.rows(c->pid(), rows);
+    k.rows(c->ppid(), rows);
+    k.rows(c->start_boot_ns(), rows);
+    k.rows(c->parent_start_boot_ns(), rows);
+    k.rows(c->uid(), rows);
+    k.strings(c->comm(), rows);
+  }
+  if (const auto* c = b.process_exit(); k.table(c, n(EventType::ProcessExit))) {
+    const size_t rows = n(EventType::ProcessExit);
+    k.rows(c->pid(), rows);
+    k.rows(c->start_boot_ns(), rows);
+    k.rows(c->exit_code(), rows);
+    k.rows(c->signal(), rows);
+    k.rows(c->duration_ns(), rows);
+    k.strings(c->comm(), rows);
+  }
+  if (const auto* c = b.socket(); k.table(c, n(EventType::SocketEvent))) {
+    const size_t rows = n(EventType::SocketEvent);
+    k.rows(c->action(), rows);
+    k.rows(c->protocol(), rows);
+    k.rows(c->pid(), rows);
+    k.rows(c->start_boot_ns(), rows);
+    k.rows(c->uid(), rows);
+    k.strings(c->comm(), rows);
+    k.strings(c->exe(), rows);
+    k.rows(c->local_addr(), rows);
+    k.rows(c->local_port(), rows);
+    k.rows(c->remote_addr(), rows);
+    k.rows(c->remote_port(), rows);
+    k.rows(c->bytes_sent(), rows);
+    k.rows(c->bytes_received(), rows);
+  }
+  if (const auto* c = b.file(); k.table(c, n(EventType::FileEvent))) {
+    const size_t rows = n(EventType::FileEvent);
+    k.rows(c->action(), rows);
+    k.rows(c->pid(), rows);
+    k.rows(c->start_boot_ns(), rows);
+    k.rows(c->uid(), rows);
+    k.strings(c->comm(), rows);
+    k.strings(c->exe(), rows);
+    k.strings(c->path(), rows);
+    k.strings(c->new_path(), rows);
+    k.rows(c->mode(), rows);
+  }
+  if (const auto* c = b.login(); k.table(c, n(EventType::LoginEvent))) {
+    const size_t rows = n(EventType::LoginEvent);
+    k.rows(c->action(), rows);
+    k.strings(c->user(), rows);
+    k.strings(c->tty(), rows);
+    k.strings(c->remote_host(), rows);
+    k.rows(c->remote_addr(), rows);
+    k.rows(c->pid(), rows);
+    k.rows(c->session_id(), rows);
+  }
+  if (const auto* c = b.sensor(); k.table(c, n(EventType::SensorEvent))) {
+    const size_t rows = n(EventType::SensorEvent);
+    k.rows(c->action(), rows);
+    k.strings(c->sensor(), rows);
+    k.strings(c->message(), rows);
+    const size_t counters = k.total(c->counter_count(), rows);
+    k.runs(c->counter_name(), counters);
+    k.strings(c->counter_name(), counters);
+    k.runs(c->counter_value(), counters);
+  }
+  return k.ok();
+}
 
 }  // namespace
 
@@ -568,15 +729,15 @@ const fb::Block* verified_block(std::span<const uint8_t> bytes) {
 
 bool decode_block(const fb::Block& block, uint32_t type_mask, std::vector<Event>* out, BlockSummary* summary,
                   std::string* why) {
-  BlockReader reader(block);
   const size_t count = block.type()->size();
-  const size_t first_out = out->size();
-  out->reserve(first_out + count);  // at most; moving Events on growth costs more
   *summary = BlockSummary{};
   summary->event_count = static_cast<uint32_t>(count);
   summary->type_counts.assign(kEventTypeCount, 0);
+  // First what the type, ts and seq columns say, then the columns of each
+  // type, then the wanted events are built.
   uint64_t ts = static_cast<uint64_t>(block.base_ts());
   uint64_t seq = block.base_seq() - 1;
+  uint32_t wanted = 0;
   for (size_t i = 0; i < count; ++i) {
     ts += static_cast<uint64_t>(load(block.ts_delta(), i));
     const uint64_t skip = block.seq_skip() ? block.seq_skip()->Get(i) : 0;
@@ -590,16 +751,29 @@ bool decode_block(const fb::Block& block, uint32_t type_mask, std::vector<Event>
     summary->last_seq = seq;
     summary->min_ts = std::min(summary->min_ts, event_ts);
     summary->max_ts = std::max(summary->max_ts, event_ts);
-    const fb::EventType type = block.type()->Get(i);
-    const auto index = static_cast<size_t>(type) - 1;  // EventType None is 0
-    if (type == fb::EventType::None || index >= kEventTypeCount) {
-      reader.reader().fail("an event of unknown type");
-      break;
+    const auto index = static_cast<size_t>(block.type()->Get(i)) - 1;  // EventType None is 0
+    if (index >= kEventTypeCount) {
+      *why = "an event of unknown type";
+      return false;
     }
     ++summary->type_counts[index];
-    if (type_mask & (1u << index)) {
+    if (type_mask & (1u << index)) ++wanted;
+  }
+  if (!check_columns(block, summary->type_counts, why)) return false;
+  if (wanted == 0) return true;
+
+  BlockReader reader(block);
+  const size_t first_out = out->size();
+  out->reserve(first_out + wanted);  // moving Events on growth costs more
+  ts = static_cast<uint64_t>(block.base_ts());
+  seq = block.base_seq() - 1;
+  for (size_t i = 0; i < count; ++i) {
+    ts += static_cast<uint64_t>(load(block.ts_delta(), i));
+    seq += 1 + (block.seq_skip() ? block.seq_skip()->Get(i) : 0);
+    const fb::EventType type = block.type()->Get(i);
+    if (type_mask & (1u << (static_cast<size_t>(type) - 1))) {
       Event& e = out->emplace_back();
-      e.ts = event_ts;
+      e.ts = static_cast<int64_t>(ts);
       e.seq = seq;
       e.body = reader.body(type);
     } else {

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "journal/error.h"
+#include "schemas/events_generated.h"
 #include "journal/scan_memo.h"
 #include "journal/segment_index.h"
 
@@ -19,9 +20,9 @@ bool ReadOptions::before_until(int64_t ts) const {
   return ts < until_ts || until_ts == std::numeric_limits<int64_t>::max();
 }
 
-bool ReadOptions::wants(const Event& e) const {
-  return e.ts >= since_ts && before_until(e.ts) && e.seq >= from_seq && e.seq < until_seq &&
-         (type_mask & (1u << e.body.index())) != 0;
+bool ReadOptions::wants(EventType type, int64_t ts, uint64_t seq) const {
+  return ts >= since_ts && before_until(ts) && seq >= from_seq && seq < until_seq &&
+         (type_mask & (1u << static_cast<unsigned>(type))) != 0;
 }
 
 bool ReadOptions::wants(const BlockTrailer& t) const {
@@ -312,8 +313,10 @@ bool JournalReader::next_block(ReadBlock* out) {
       continue;
     }
     out->events.clear();
+    out->block = nullptr;
     std::string why;
-    if (!decoder_.decode(b.data, b.trailer, options_.type_mask, &out->events, &why)) {
+    const uint32_t build_mask = options_.in_place ? 0 : options_.type_mask;
+    if (!decoder_.decode(b.data, b.trailer, build_mask, &out->events, &why)) {
       ++stats_.blocks_damaged;
       report(Damage{DamageKind::BadBlock, scanner_->file(), b.data_offset,
                     b.end_offset - b.data_offset,
@@ -321,8 +324,12 @@ bool JournalReader::next_block(ReadBlock* out) {
       continue;
     }
     ++stats_.blocks_read;
-    std::erase_if(out->events, [this](const Event& e) { return !options_.wants(e); });
-    if (out->events.empty()) continue;
+    if (options_.in_place) {
+      out->block = fb::GetBlock(decoder_.raw().data());
+    } else {
+      std::erase_if(out->events, [this](const Event& e) { return !options_.wants(e); });
+      if (out->events.empty()) continue;
+    }
     out->file = scanner_->file();
     out->segment = scanner_->in_segment() ? &scanner_->segment() : nullptr;
     out->trailer = b.trailer;

@@ -28,6 +28,9 @@
 
 namespace zagent {
 
+namespace fb {
+struct Block;
+}
 class FileItems;
 
 struct ReadOptions {
@@ -39,8 +42,14 @@ struct ReadOptions {
   // Use and feed the process's memo of scanned segments (scan_memo.h): for
   // long-lived readers of one journal (the query engine), not for verify.
   bool remember_scans = false;
+  // Leave the events in their checked block (ReadBlock::block) instead of
+  // building them: for readers that want a few fields of many events
+  // (block_rows.h). Every block the trailers let through is returned, and
+  // the caller filters its events with wants().
+  bool in_place = false;
 
-  bool wants(const Event& e) const;
+  bool wants(const Event& e) const { return wants(e.type(), e.ts, e.seq); }
+  bool wants(EventType type, int64_t ts, uint64_t seq) const;
   bool wants(const BlockTrailer& t) const;
   bool before_until(int64_t ts) const;
 };
@@ -53,6 +62,8 @@ struct ReadBlock {
   uint64_t data_offset = 0;
   uint64_t end_offset = 0;  // just past the block's trailer
   std::vector<Event> events;
+  // With in_place: the block itself, checked; valid until the next call.
+  const fb::Block* block = nullptr;
 };
 
 struct ReadStats {

@@ -9,6 +9,10 @@
 #include <memory>
 #include <string>
 
+#include <flatbuffers/flatbuffers.h>
+
+#include "journal/block_codec.h"
+#include "journal/block_rows.h"
 #include "journal/error.h"
 #include "tables/eponymous_module.h"
 #include "journal/journal_reader.h"
@@ -101,14 +105,13 @@ struct EventCursor : sqlite3_vtab_cursor {
   ReadOptions options;
   std::unique_ptr<JournalReader> reader;
   ReadBlock block;
-  size_t index = 0;     // in block.events or tail.events
+  BlockRows rows;  // of block.block, or of the tail's block
   std::string host, boot_id;
   LiveTail tail;
-  bool have_tail = false;
+  flatbuffers::FlatBufferBuilder tail_block;  // the tail's events, encoded as a journal block
+  const fb::Block* tail_rows = nullptr;
   bool in_tail = false;
   bool eof = true;
-
-  const Event& event() const { return in_tail ? tail.events[index] : block.events[index]; }
 };
 
 // Saturating conversions of a bound given as a double.
@@ -199,32 +202,43 @@ int x_close(sqlite3_vtab_cursor* c) {
 // Moves to the next wanted event: the rest of the block, the next blocks,
 // then the live tail.
 void advance(EventCursor* cur, EventVtab* vtab) {
-  if (!cur->in_tail) {
-    if (++cur->index < cur->block.events.size()) return;
-    while (cur->reader && cur->reader->next_block(&cur->block)) {
-      cur->index = 0;
-      if (cur->block.events.empty()) continue;
+  for (;;) {
+    while (cur->rows.next()) {
+      if (cur->options.wants(cur->rows.type(), cur->rows.ts(), cur->rows.seq())) {
+        if (cur->in_tail) ++vtab->stats->tail_events;
+        return;
+      }
+    }
+    if (!cur->in_tail && cur->reader && cur->reader->next_block(&cur->block)) {
+      cur->rows = BlockRows(cur->block.block);
       cur->host = cur->block.segment ? cur->block.segment->header.host_name : "";
       cur->boot_id = cur->block.segment ? cur->block.segment->header.boot_id : "";
-      return;
+      continue;
     }
     add_stats(vtab, cur);
-    if (!cur->have_tail) {
+    if (cur->in_tail || !cur->tail_rows) {
       cur->eof = true;
       return;
     }
     cur->in_tail = true;
-    cur->index = static_cast<size_t>(-1);
+    cur->rows = BlockRows(cur->tail_rows);
     cur->host = cur->tail.host;
     cur->boot_id = cur->tail.boot_id;
   }
-  while (++cur->index < cur->tail.events.size()) {
-    if (cur->options.wants(cur->tail.events[cur->index])) {
-      ++vtab->stats->tail_events;
-      return;
-    }
-  }
-  cur->eof = true;
+}
+
+// The tail's events as a checked block, so that they are read like the
+// journal's (BlockRows); nullptr when there are none.
+const fb::Block* encode_tail(const std::vector<Event>& events, flatbuffers::FlatBufferBuilder& fbb) {
+  if (events.empty()) return nullptr;
+  encode_block(events, fbb);
+  const fb::Block* block = verified_block({fbb.GetBufferPointer(), fbb.GetSize()});
+  std::vector<Event> none;
+  BlockSummary summary;
+  std::string why;
+  if (!block || !decode_block(*block, 0, &none, &summary, &why))
+    throw Error("the agent's unflushed events do not encode as a block: " + (block ? why : "verifier"));
+  return block;
 }
 
 int x_filter(sqlite3_vtab_cursor* c, int idx, const char*, int, sqlite3_value** argv) {
@@ -232,19 +246,22 @@ int x_filter(sqlite3_vtab_cursor* c, int idx, const char*, int, sqlite3_value** 
   auto* vtab = static_cast<EventVtab*>(c->pVtab);
   add_stats(vtab, cur);
   cur->block = ReadBlock{};
+  cur->rows = BlockRows{};
   cur->tail = LiveTail{};
-  cur->have_tail = cur->in_tail = false;
+  cur->tail_rows = nullptr;
+  cur->in_tail = false;
   cur->eof = true;
   cur->options = ReadOptions{};
   cur->options.type_mask = vtab->table->type_mask;
   cur->options.remember_scans = true;  // the next query skips the walk (journal/scan_memo.h)
+  cur->options.in_place = true;        // columns are read from the blocks (journal/block_rows.h)
   if (!apply_constraints(idx, argv, &cur->options)) return SQLITE_OK;
   try {
     ReadOptions disk = cur->options;
     const QueryContext& ctx = *vtab->context;
     if (ctx.live_tail) {
       cur->tail = ctx.live_tail();
-      cur->have_tail = true;
+      cur->tail_rows = encode_tail(cur->tail.events, cur->tail_block);
       disk.until_seq = std::min(disk.until_seq, cur->tail.boundary);
     }
     const std::string writing = cur->tail.segment;
@@ -260,7 +277,6 @@ int x_filter(sqlite3_vtab_cursor* c, int idx, const char*, int, sqlite3_value** 
     if (!ctx.journals.empty() && disk.from_seq < disk.until_seq)
       cur->reader = std::make_unique<JournalReader>(ctx.journals, disk, reporter);
     cur->eof = false;
-    cur->index = static_cast<size_t>(-1);
     advance(cur, vtab);
   } catch (const std::exception& e) {
     cur->eof = true;
@@ -284,17 +300,17 @@ int x_eof(sqlite3_vtab_cursor* c) { return static_cast<EventCursor*>(c)->eof; }
 
 int x_column(sqlite3_vtab_cursor* c, sqlite3_context* ctx, int col) {
   auto* cur = static_cast<EventCursor*>(c);
-  const Event& e = cur->event();
+  const BlockRows& row = cur->rows;
   Cell cell(ctx);
   switch (col) {
-    case kTimeColumn: cell.integer(e.ts); break;
-    case kSeqColumn: cell.integer(static_cast<int64_t>(e.seq)); break;
+    case kTimeColumn: cell.integer(row.ts()); break;
+    case kSeqColumn: cell.integer(static_cast<int64_t>(row.seq())); break;
     case kHostColumn: cell.text(cur->host); break;
     case kBootIdColumn: cell.text(cur->boot_id); break;
     default: {
       const auto& columns = static_cast<EventVtab*>(c->pVtab)->table->columns;
       const size_t i = static_cast<size_t>(col - kCommonColumns);
-      if (i < columns.size()) columns[i].get(e, cell);
+      if (i < columns.size()) columns[i].get(row, cell);
       else cell.null();
     }
   }
@@ -302,7 +318,7 @@ int x_column(sqlite3_vtab_cursor* c, sqlite3_context* ctx, int col) {
 }
 
 int x_rowid(sqlite3_vtab_cursor* c, sqlite3_int64* rowid) {
-  *rowid = static_cast<sqlite3_int64>(static_cast<EventCursor*>(c)->event().seq);
+  *rowid = static_cast<sqlite3_int64>(static_cast<EventCursor*>(c)->rows.seq());
   return SQLITE_OK;
 }
 

@@ -17,8 +17,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
+#include "journal/block_rows.h"
 #include "journal/event.h"
 #include "journal/event_names.h"
 #include "tables/table_schema.h"
@@ -40,7 +42,9 @@ class Cell {
   sqlite3_context* context_;
 };
 
-using ColumnGetter = void (*)(const Event& event, Cell& cell);
+// A column's value for the cursor's current event, read in place from its
+// block (journal/block_rows.h).
+using ColumnGetter = void (*)(const BlockRows& row, Cell& cell);
 
 struct EventColumn {
   Column column;
@@ -75,28 +79,42 @@ struct EventTableRegistration {
   explicit EventTableRegistration(const EventTable& table) { register_event_table(&table); }
 };
 
-// Getters for a field of one event type's struct: an integer, a byte string,
-// an enum by its name (journal/event_names.h), an address as text. A row of
-// another type (never, given the table's type mask) gets NULL.
-template <class T, auto F>
-void int_of(const Event& e, Cell& c) {
-  if (const auto* x = std::get_if<T>(&e.body)) return c.integer(x->*F);
-  c.null();
+// The column table of the row's event type, for a table of that type:
+// `columns_of<EventType::SocketEvent, &fb::Block::socket>`; nullptr for a row
+// of another type (never, given the table's type mask; its getters give NULL).
+template <EventType Type, auto Member>
+auto columns_of(const BlockRows& r) -> decltype((r.block().*Member)()) {
+  return r.type() == Type ? (r.block().*Member)() : nullptr;
 }
-template <class T, auto F>
-void text_of(const Event& e, Cell& c) {
-  if (const auto* x = std::get_if<T>(&e.body)) return c.text(x->*F);
-  c.null();
+
+// Getters for a field of the column table `Of` finds: an integer (`Absent`
+// when the block has no such column, see events.fbs), a string, an enum by
+// its name (journal/event_names.h), an address as text.
+template <auto Of, auto Field, int64_t Absent = 0>
+void int_of(const BlockRows& r, Cell& c) {
+  const auto* cols = Of(r);
+  if (!cols) return c.null();
+  const auto* column = (cols->*Field)();
+  using T = std::remove_cvref_t<decltype(column->Get(0))>;
+  c.integer(static_cast<int64_t>(column_value<T>(column, r.row(), static_cast<T>(Absent))));
 }
-template <class T, auto F>
-void name_of(const Event& e, Cell& c) {
-  if (const auto* x = std::get_if<T>(&e.body)) return c.text(name(x->*F));
-  c.null();
+template <auto Of, auto Field>
+void text_of(const BlockRows& r, Cell& c) {
+  const auto* cols = Of(r);
+  if (!cols) return c.null();
+  c.text(r.string(column_value((cols->*Field)(), r.row())));
 }
-template <class T, auto F>
-void ip_of(const Event& e, Cell& c) {
-  if (const auto* x = std::get_if<T>(&e.body)) return c.text((x->*F).to_string());
-  c.null();
+template <auto Of, auto Field, typename Enum>
+void name_of(const BlockRows& r, Cell& c) {
+  const auto* cols = Of(r);
+  if (!cols) return c.null();
+  c.text(name(static_cast<Enum>(column_value((cols->*Field)(), r.row()))));
+}
+template <auto Of, auto Field>
+void ip_of(const BlockRows& r, Cell& c) {
+  const auto* cols = Of(r);
+  if (!cols) return c.null();
+  c.text(column_ip((cols->*Field)(), r.row()).to_string());
 }
 
 // argv as a JSON array of strings (json_each() takes it apart); bytes that

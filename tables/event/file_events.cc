@@ -8,7 +8,8 @@
 namespace zagent::tables {
 namespace {
 
-using F = FileEvent;
+using F = fb::FileColumns;
+constexpr auto cols = columns_of<EventType::FileEvent, &fb::Block::file>;
 
 const EventTable table{
     "file_events",
@@ -17,16 +18,16 @@ const EventTable table{
     type_bit(EventType::FileEvent),
     {
         {{"action", ColumnType::Text, "'create', 'write_open', 'unlink', 'rename' or 'chmod'"},
-         name_of<F, &F::action>},
-        {{"pid", ColumnType::Integer, "process id of the caller"}, int_of<F, &F::pid>},
+         name_of<cols, &F::action, FileAction>},
+        {{"pid", ColumnType::Integer, "process id of the caller"}, int_of<cols, &F::pid>},
         {{"start_boot_ns", ColumnType::Integer, "when that process started, ns since boot"},
-         int_of<F, &F::start_boot_ns>},
-        {{"uid", ColumnType::Integer, "the caller's user id"}, int_of<F, &F::uid>},
-        {{"comm", ColumnType::Text, "the caller's short command name"}, text_of<F, &F::comm>},
-        {{"exe", ColumnType::Text, "the caller's executable"}, text_of<F, &F::exe>},
-        {{"path", ColumnType::Text, "the file's absolute path (for rename, the old one)"}, text_of<F, &F::path>},
-        {{"new_path", ColumnType::Text, "the new path of a rename, else empty"}, text_of<F, &F::new_path>},
-        {{"mode", ColumnType::Integer, "the mode given to create or chmod, else 0"}, int_of<F, &F::mode>},
+         int_of<cols, &F::start_boot_ns>},
+        {{"uid", ColumnType::Integer, "the caller's user id"}, int_of<cols, &F::uid>},
+        {{"comm", ColumnType::Text, "the caller's short command name"}, text_of<cols, &F::comm>},
+        {{"exe", ColumnType::Text, "the caller's executable"}, text_of<cols, &F::exe>},
+        {{"path", ColumnType::Text, "the file's absolute path (for rename, the old one)"}, text_of<cols, &F::path>},
+        {{"new_path", ColumnType::Text, "the new path of a rename, else empty"}, text_of<cols, &F::new_path>},
+        {{"mode", ColumnType::Integer, "the mode given to create or chmod, else 0"}, int_of<cols, &F::mode>},
     }};
 
 const EventTableRegistration registration(table);

@@ -6,7 +6,8 @@
 namespace zagent::tables {
 namespace {
 
-using L = LoginEvent;
+using L = fb::LoginColumns;
+constexpr auto cols = columns_of<EventType::LoginEvent, &fb::Block::login>;
 
 const EventTable table{
     "login_events",
@@ -14,14 +15,14 @@ const EventTable table{
     "SELECT time, action, user, tty, remote_host FROM login_events",
     type_bit(EventType::LoginEvent),
     {
-        {{"action", ColumnType::Text, "'start' or 'end'"}, name_of<L, &L::action>},
-        {{"user", ColumnType::Text, "user name"}, text_of<L, &L::user>},
-        {{"tty", ColumnType::Text, "terminal line (pts/0, tty1)"}, text_of<L, &L::tty>},
+        {{"action", ColumnType::Text, "'start' or 'end'"}, name_of<cols, &L::action, LoginAction>},
+        {{"user", ColumnType::Text, "user name"}, text_of<cols, &L::user>},
+        {{"tty", ColumnType::Text, "terminal line (pts/0, tty1)"}, text_of<cols, &L::tty>},
         {{"remote_host", ColumnType::Text, "remote host name as recorded, empty for local logins"},
-         text_of<L, &L::remote_host>},
-        {{"remote_addr", ColumnType::Text, "remote address, :: when none"}, ip_of<L, &L::remote_addr>},
-        {{"pid", ColumnType::Integer, "process id of the login process"}, int_of<L, &L::pid>},
-        {{"session_id", ColumnType::Integer, "session id"}, int_of<L, &L::session_id>},
+         text_of<cols, &L::remote_host>},
+        {{"remote_addr", ColumnType::Text, "remote address, :: when none"}, ip_of<cols, &L::remote_addr>},
+        {{"pid", ColumnType::Integer, "process id of the login process"}, int_of<cols, &L::pid>},
+        {{"session_id", ColumnType::Integer, "session id"}, int_of<cols, &L::session_id>},
     }};
 
 const EventTableRegistration registration(table);

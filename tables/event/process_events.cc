@@ -7,6 +7,7 @@
 //
 // A process is named by (boot_id, pid, start_boot_ns) across all tables: a
 // fork, its exec, its sockets and files, and its exit share it.
+#include "journal/event_json.h"
 #include "journal/event_names.h"
 #include "journal/hash_chain.h"
 #include "tables/event_table.h"
@@ -14,42 +15,30 @@
 namespace zagent::tables {
 namespace {
 
-const ProcessExec* exec_of(const Event& e) {
-  if (const auto* x = std::get_if<ProcessExec>(&e.body)) return x;
-  return std::get_if<ProcessSnapshot>(&e.body);
+// The columns of the row's exec or snapshot (they share a layout), fork, or exit.
+const fb::ProcessColumns* exec_of(const BlockRows& r) {
+  if (r.type() == EventType::ProcessExec) return r.block().process_exec();
+  if (r.type() == EventType::ProcessSnapshot) return r.block().process_snapshot();
+  return nullptr;
 }
-const ProcessFork* fork_of(const Event& e) { return std::get_if<ProcessFork>(&e.body); }
-const ProcessExit* exit_of(const Event& e) { return std::get_if<ProcessExit>(&e.body); }
+constexpr auto fork_of = columns_of<EventType::ProcessFork, &fb::Block::process_fork>;
+constexpr auto exit_of = columns_of<EventType::ProcessExit, &fb::Block::process_exit>;
 
-// Getters for a field that only execs (and snapshots) have, that execs and
-// forks have, that exits have, and that every process event has.
-template <auto F>
-void exec_int(const Event& e, Cell& c) {
-  if (const auto* x = exec_of(e)) return c.integer(x->*F);
-  c.null();
-}
-template <auto F>
-void exec_text(const Event& e, Cell& c) {
-  if (const auto* x = exec_of(e)) return c.text(x->*F);
-  c.null();
-}
-template <auto F>
-void exit_int(const Event& e, Cell& c) {
-  if (const auto* x = exit_of(e)) return c.integer(x->*F);
-  c.null();
-}
+using P = fb::ProcessColumns;
+using Fork = fb::ForkColumns;
+using Exit = fb::ExitColumns;
+
+// Getters for a field that execs and forks have, and that every process
+// event has, under the same name.
 template <auto ExecF, auto ForkF>
-void exec_fork_int(const Event& e, Cell& c) {
-  if (const auto* x = exec_of(e)) return c.integer(x->*ExecF);
-  if (const auto* f = fork_of(e)) return c.integer(f->*ForkF);
-  c.null();
+void exec_fork_int(const BlockRows& r, Cell& c) {
+  if (exec_of(r)) return int_of<exec_of, ExecF>(r, c);
+  int_of<fork_of, ForkF>(r, c);
 }
 template <auto ExecF, auto ForkF, auto ExitF>
-void any_int(const Event& e, Cell& c) {
-  if (const auto* x = exec_of(e)) return c.integer(x->*ExecF);
-  if (const auto* f = fork_of(e)) return c.integer(f->*ForkF);
-  if (const auto* x = exit_of(e)) return c.integer(x->*ExitF);
-  c.null();
+void any_int(const BlockRows& r, Cell& c) {
+  if (exit_of(r)) return int_of<exit_of, ExitF>(r, c);
+  exec_fork_int<ExecF, ForkF>(r, c);
 }
 
 const EventTable table{
@@ -61,63 +50,69 @@ const EventTable table{
         type_bit(EventType::ProcessSnapshot),
     {
         {{"type", ColumnType::Text, "'exec', 'fork', 'exit' or 'snapshot'"},
-         [](const Event& e, Cell& c) {
-           switch (e.type()) {
+         [](const BlockRows& r, Cell& c) {
+           switch (r.type()) {
              case EventType::ProcessExec: return c.text("exec");
              case EventType::ProcessFork: return c.text("fork");
              case EventType::ProcessExit: return c.text("exit");
              default: return c.text("snapshot");
            }
          }},
-        {{"pid", ColumnType::Integer, "process id"}, any_int<&ProcessExec::pid, &ProcessFork::pid, &ProcessExit::pid>},
-        {{"ppid", ColumnType::Integer, "parent's process id (exec, fork, snapshot)"}, exec_fork_int<&ProcessExec::ppid, &ProcessFork::ppid>},
+        {{"pid", ColumnType::Integer, "process id"}, any_int<&P::pid, &Fork::pid, &Exit::pid>},
+        {{"ppid", ColumnType::Integer, "parent's process id (exec, fork, snapshot)"}, exec_fork_int<&P::ppid, &Fork::ppid>},
         {{"start_boot_ns", ColumnType::Integer, "when the process started, ns since boot"},
-         any_int<&ProcessExec::start_boot_ns, &ProcessFork::start_boot_ns, &ProcessExit::start_boot_ns>},
+         any_int<&P::start_boot_ns, &Fork::start_boot_ns, &Exit::start_boot_ns>},
         {{"parent_start_boot_ns", ColumnType::Integer, "when the parent started, ns since boot"},
-         exec_fork_int<&ProcessExec::parent_start_boot_ns, &ProcessFork::parent_start_boot_ns>},
-        {{"uid", ColumnType::Integer, "real user id (exec, fork, snapshot)"}, exec_fork_int<&ProcessExec::uid, &ProcessFork::uid>},
-        {{"gid", ColumnType::Integer, "real group id"}, exec_int<&ProcessExec::gid>},
-        {{"euid", ColumnType::Integer, "effective user id"}, exec_int<&ProcessExec::euid>},
-        {{"egid", ColumnType::Integer, "effective group id"}, exec_int<&ProcessExec::egid>},
-        {{"login_uid", ColumnType::Integer, "audit login user id; 4294967295 when unset"}, exec_int<&ProcessExec::login_uid>},
-        {{"session_id", ColumnType::Integer, "audit session id"}, exec_int<&ProcessExec::session_id>},
-        {{"exe", ColumnType::Text, "path of the executable"}, exec_text<&ProcessExec::exe>},
+         exec_fork_int<&P::parent_start_boot_ns, &Fork::parent_start_boot_ns>},
+        {{"uid", ColumnType::Integer, "real user id (exec, fork, snapshot)"}, exec_fork_int<&P::uid, &Fork::uid>},
+        {{"gid", ColumnType::Integer, "real group id"}, int_of<exec_of, &P::gid>},
+        {{"euid", ColumnType::Integer, "effective user id"}, int_of<exec_of, &P::euid>},
+        {{"egid", ColumnType::Integer, "effective group id"}, int_of<exec_of, &P::egid>},
+        {{"login_uid", ColumnType::Integer, "audit login user id; 4294967295 when unset"}, int_of<exec_of, &P::login_uid, 4294967295>},
+        {{"session_id", ColumnType::Integer, "audit session id"}, int_of<exec_of, &P::session_id>},
+        {{"exe", ColumnType::Text, "path of the executable"}, text_of<exec_of, &P::exe>},
         {{"argv", ColumnType::Text, "arguments as a JSON array of strings"},
-         [](const Event& e, Cell& c) {
-           if (const auto* x = exec_of(e)) return c.text(json_array(x->argv));
-           c.null();
+         [](const BlockRows& r, Cell& c) {
+           const auto* x = exec_of(r);
+           if (!x) return c.null();
+           thread_local std::string out;  // reused: no allocation per row
+           out = "[";
+           const uint32_t argc = column_value(x->argc(), r.row());
+           for (uint32_t i = 0; i < argc; ++i) {
+             if (i) out += ',';
+             append_json_string(r.string(column_value(x->argv(), r.run_first() + i)), &out);
+           }
+           out += ']';
+           c.text(out);
          }},
         {{"argv_truncated", ColumnType::Integer, "1 when argv was cut at the configured length"},
-         exec_int<&ProcessExec::argv_truncated>},
-        {{"cwd", ColumnType::Text, "working directory"}, exec_text<&ProcessExec::cwd>},
+         int_of<exec_of, &P::argv_truncated>},
+        {{"cwd", ColumnType::Text, "working directory"}, text_of<exec_of, &P::cwd>},
         {{"comm", ColumnType::Text, "the kernel's short command name"},
-         [](const Event& e, Cell& c) {
-           if (const auto* x = exec_of(e)) return c.text(x->comm);
-           if (const auto* f = fork_of(e)) return c.text(f->comm);
-           if (const auto* x = exit_of(e)) return c.text(x->comm);
-           c.null();
+         [](const BlockRows& r, Cell& c) {
+           if (exec_of(r)) return text_of<exec_of, &P::comm>(r, c);
+           if (fork_of(r)) return text_of<fork_of, &Fork::comm>(r, c);
+           text_of<exit_of, &Exit::comm>(r, c);
          }},
-        {{"tty", ColumnType::Text, "controlling terminal, empty when none"}, exec_text<&ProcessExec::tty>},
-        {{"cgroup_id", ColumnType::Integer, "id of the process's cgroup (v2)"}, exec_int<&ProcessExec::cgroup_id>},
+        {{"tty", ColumnType::Text, "controlling terminal, empty when none"}, text_of<exec_of, &P::tty>},
+        {{"cgroup_id", ColumnType::Integer, "id of the process's cgroup (v2)"}, int_of<exec_of, &P::cgroup_id>},
         {{"container_id", ColumnType::Text, "64-hex container id from the cgroup name, empty when none"},
-         exec_text<&ProcessExec::container_id>},
+         text_of<exec_of, &P::container_id>},
         {{"exe_sha256", ColumnType::Text, "SHA-256 of the executable in hex; NULL unless exe_hash_status is 'ok'"},
-         [](const Event& e, Cell& c) {
-           const auto* x = exec_of(e);
-           if (!x || x->exe_hash_status != HashStatus::Ok) return c.null();
-           c.text(to_hex({reinterpret_cast<const uint8_t*>(x->exe_sha256.data()), x->exe_sha256.size()}));
+         [](const BlockRows& r, Cell& c) {
+           const auto* x = exec_of(r);
+           if (!x || column_value(x->exe_hash_status(), r.row()) != fb::HashStatus::Ok) return c.null();
+           const std::string_view sha = r.string(column_value(x->exe_sha256(), r.row()));
+           c.text(to_hex({reinterpret_cast<const uint8_t*>(sha.data()), sha.size()}));
          }},
         {{"exe_hash_status", ColumnType::Text,
           "'ok', 'missing', 'unreadable', 'too_large' or 'not_computed'"},
-         [](const Event& e, Cell& c) {
-           if (const auto* x = exec_of(e)) return c.text(name(x->exe_hash_status));
-           c.null();
-         }},
-        {{"exit_code", ColumnType::Integer, "exit status (exit)"}, exit_int<&ProcessExit::exit_code>},
+         name_of<exec_of, &P::exe_hash_status, HashStatus>},
+        {{"exit_code", ColumnType::Integer, "exit status (exit)"}, int_of<exit_of, &Exit::exit_code>},
         {{"signal", ColumnType::Integer, "the signal that ended the process, 0 when it exited (exit)"},
-         exit_int<&ProcessExit::signal>},
+         int_of<exit_of, &Exit::signal>},
         {{"duration_ns", ColumnType::Integer, "from start to exit in ns, -1 when unknown (exit)"},
-         exit_int<&ProcessExit::duration_ns>},
+         int_of<exit_of, &Exit::duration_ns, -1>},
     }};
 
 const EventTableRegistration registration(table);

@@ -11,7 +11,8 @@
 namespace zagent::tables {
 namespace {
 
-using S = SensorEvent;
+using S = fb::SensorColumns;
+constexpr auto cols = columns_of<EventType::SensorEvent, &fb::Block::sensor>;
 
 const EventTable table{
     "sensor_events",
@@ -21,19 +22,20 @@ const EventTable table{
     "SELECT time, action, sensor, message, counters FROM sensor_events WHERE action = 'events_lost'",
     type_bit(EventType::SensorEvent),
     {
-        {{"action", ColumnType::Text, "what happened (see the summary)"}, name_of<S, &S::action>},
-        {{"sensor", ColumnType::Text, "the sensor it concerns, empty for the agent"}, text_of<S, &S::sensor>},
-        {{"message", ColumnType::Text, "a human-readable explanation"}, text_of<S, &S::message>},
+        {{"action", ColumnType::Text, "what happened (see the summary)"}, name_of<cols, &S::action, SensorAction>},
+        {{"sensor", ColumnType::Text, "the sensor it concerns, empty for the agent"}, text_of<cols, &S::sensor>},
+        {{"message", ColumnType::Text, "a human-readable explanation"}, text_of<cols, &S::message>},
         {{"counters", ColumnType::Text,
           "the event's counters as a JSON object ({\"socket\": 12}); json_extract() reads one"},
-         [](const Event& e, Cell& c) {
-           const auto* x = std::get_if<S>(&e.body);
+         [](const BlockRows& r, Cell& c) {
+           const S* x = cols(r);
            if (!x) return c.null();
            std::string out = "{";
-           for (size_t i = 0; i < x->counters.size(); ++i) {
+           const uint32_t n = column_value(x->counter_count(), r.row());
+           for (uint32_t i = 0; i < n; ++i) {
              if (i) out += ',';
-             append_json_string(x->counters[i].name, &out);
-             out += ':' + std::to_string(x->counters[i].value);
+             append_json_string(r.string(column_value(x->counter_name(), r.run_first() + i)), &out);
+             out += ':' + std::to_string(column_value(x->counter_value(), r.run_first() + i));
            }
            c.text(out + "}");
          }},

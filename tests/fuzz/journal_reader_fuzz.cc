@@ -7,6 +7,8 @@
 //   (whether or not the link holds: a mutated file rarely keeps its hashes,
 //   and decode must be safe on any bytes anyway);
 // - every decoded event through append_event_json, which reads every field;
+// - every decoded block read again in place (block_rows.h), as the SQL
+//   tables read it, which must give the same events;
 // - JournalReader over the same bytes as a file (a memfd, rewritten for each
 //   input), which must return exactly the events of the blocks whose links
 //   hold, and with a window exactly those of them the window wants.
@@ -35,11 +37,13 @@
 
 #include "journal/block_codec.h"
 #include "journal/block_decoder.h"
+#include "journal/block_rows.h"
 #include "journal/event_json.h"
 #include "journal/format.h"
 #include "journal/journal_reader.h"
 #include "journal/records.h"
 #include "journal/segment_scanner.h"
+#include "tests/support/event_in_place.h"
 
 extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
 
@@ -101,6 +105,20 @@ void to_json(const Event& e, std::string_view host, std::string* json) {
   check_json(*json);
 }
 
+// A checked block's events as the SQL tables read them: in place, checked
+// with no type wanted (journal/block_rows.h).
+std::vector<Event> read_in_place(std::span<const uint8_t> raw) {
+  const fb::Block* block = verified_block(raw);
+  std::vector<Event> none, out;
+  BlockSummary summary;
+  std::string why;
+  check(block && decode_block(*block, 0, &none, &summary, &why) && none.empty(),
+        "a block that decodes passes the check alone");
+  BlockRows rows(block);
+  while (rows.next()) out.push_back(testing::event_in_place(rows));
+  return out;
+}
+
 // What reading the bytes directly found, for comparison with JournalReader.
 struct DirectRead {
   std::vector<Event> linked;  // events of blocks whose links hold, in order
@@ -141,6 +159,7 @@ DirectRead read_directly(std::span<const uint8_t> bytes) {
     }
     check(verified_block(decoder.raw()) != nullptr, "raw() holds a verified block");
     check(events.size() == b.trailer.event_count, "a decoded block holds its trailer's events");
+    check(read_in_place(decoder.raw()) == events, "reading a block in place gives its decoded events");
     const std::string host = scanner.in_segment() ? scanner.segment().header.host_name : "";
     for (const Event& e : events) to_json(e, host, &json);
     if (linked && all.wants(b.trailer)) {

@@ -9,89 +9,18 @@
 
 #include "journal/journal_reader.h"
 #include "journal/journal_writer.h"
+#include "tests/support/any_event.h"
 #include "tests/support/journal_read.h"
 #include "tests/support/temp_dir.h"
 
 namespace zagent {
 namespace {
 
+using testing::any;
+using testing::any_body;
 using testing::read_all;
 using testing::ReadResult;
 using testing::TempDir;
-
-// Inside a property: one value of each kind.
-std::string any_bytes() {
-  return *rc::gen::container<std::string>(rc::gen::cast<char>(rc::gen::arbitrary<uint8_t>()));
-}
-template <typename T>
-T any() {
-  return *rc::gen::arbitrary<T>();
-}
-IpAddress any_ip() {
-  IpAddress a;
-  for (auto& b : a.bytes) b = any<uint8_t>();
-  if (*rc::gen::arbitrary<bool>()) a = IpAddress::v4(any<uint32_t>());
-  return a;
-}
-template <typename Enum>
-Enum any_enum(int count) {
-  return static_cast<Enum>(*rc::gen::inRange(0, count));
-}
-
-ProcessExec any_process() {
-  ProcessExec e;
-  e.pid = any<uint32_t>();
-  e.ppid = any<uint32_t>();
-  e.start_boot_ns = any<uint64_t>();
-  e.parent_start_boot_ns = any<uint64_t>();
-  e.uid = any<uint32_t>();
-  e.gid = any<uint32_t>();
-  e.euid = any<uint32_t>();
-  e.egid = any<uint32_t>();
-  e.login_uid = any<uint32_t>();
-  e.session_id = any<uint32_t>();
-  e.exe = any_bytes();
-  const int argc = *rc::gen::inRange(0, 12);
-  for (int i = 0; i < argc; ++i) e.argv.push_back(any_bytes());
-  e.argv_truncated = any<bool>();
-  e.cwd = any_bytes();
-  e.comm = any_bytes();
-  e.tty = any_bytes();
-  e.cgroup_id = any<uint64_t>();
-  e.container_id = any_bytes();
-  e.exe_sha256 = any_bytes();
-  e.exe_hash_status = any_enum<HashStatus>(4);
-  return e;
-}
-
-EventBody any_body() {
-  switch (*rc::gen::inRange(0, static_cast<int>(kEventTypeCount))) {
-    case 0: return any_process();
-    case 1: return ProcessFork{any<uint32_t>(), any<uint32_t>(), any<uint64_t>(), any<uint64_t>(),
-                               any<uint32_t>(), any_bytes()};
-    case 2: return ProcessExit{any<uint32_t>(), any<uint64_t>(), any<int32_t>(), any<int32_t>(),
-                               any<int64_t>(), any_bytes()};
-    case 3: {
-      ProcessSnapshot s;
-      static_cast<ProcessExec&>(s) = any_process();
-      return s;
-    }
-    case 4: return SocketEvent{any_enum<SocketAction>(5), any_enum<Protocol>(1), any<uint32_t>(),
-                               any<uint64_t>(), any<uint32_t>(), any_bytes(), any_bytes(), any_ip(),
-                               any<uint16_t>(), any_ip(), any<uint16_t>(), any<uint64_t>(),
-                               any<uint64_t>()};
-    case 5: return FileEvent{any_enum<FileAction>(4), any<uint32_t>(), any<uint64_t>(), any<uint32_t>(),
-                             any_bytes(), any_bytes(), any_bytes(), any_bytes(), any<uint32_t>()};
-    case 6: return LoginEvent{any_enum<LoginAction>(1), any_bytes(), any_bytes(), any_bytes(), any_ip(),
-                              any<uint32_t>(), any<uint32_t>()};
-    default: {
-      SensorEvent s{any_enum<SensorAction>(10), any_bytes(), any_bytes(), {}};
-      const int n = *rc::gen::inRange(0, 5);
-      for (int i = 0; i < n; ++i) s.counters.push_back(Counter{any_bytes(), any<uint64_t>()});
-      return s;
-    }
-  }
-}
 
 WriterOptions options_for(const std::string& dir) {
   WriterOptions o;
