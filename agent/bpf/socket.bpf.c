@@ -125,6 +125,12 @@ static __always_inline int emit(const struct sock* sk, __u32 action, const struc
     __builtin_memcpy(e->remote_addr, s->__sk_common.skc_v6_daddr.in6_u.u6_addr8, 16);
   }
   if (e->local_port == 0) e->local_port = o->local_port;
+  if (e->local_port == 0) {
+    // A connect that timed out: the port is released at TCP_CLOSE, but the
+    // socket still says which one it had.
+    const struct inet_sock* inet = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct inet_sock));
+    e->local_port = __builtin_bswap16(inet->inet_sport);
+  }
   if (to) {
     // An IPv6 socket may send to an IPv4 peer: addresses are read in the
     // peer's family, and the local one, in the socket's, is then unknown.
@@ -181,6 +187,22 @@ int BPF_PROG(handle_set_state, const struct sock* sk, int oldstate, int newstate
     }
   }
   return 0;
+}
+
+// A reset in answer to a connect's SYN: the connection was refused. Its
+// close is reported here, while the socket still holds its local address
+// and port; by TCP_CLOSE the kernel has released both, and the close could
+// not be matched to the connection a packet capture shows.
+SEC("tp_btf/tcp_receive_reset")
+int BPF_PROG(handle_receive_reset, const struct sock* sk) {
+  if (sk->__sk_common.skc_state != TCP_SYN_SENT) return 0;
+  const __u64 key = (__u64)sk;
+  const struct owner* known = bpf_map_lookup_elem(&owners, &key);
+  if (!known) return 0;
+  struct owner o;
+  __builtin_memcpy(&o, known, sizeof(o));
+  bpf_map_delete_elem(&owners, &key);
+  return emit(sk, ZAGENT_SOCK_CLOSE, &o, 0);
 }
 
 // The sock behind a file descriptor of the current process, or NULL; its

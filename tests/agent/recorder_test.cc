@@ -12,6 +12,7 @@
 #include <utmp.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <climits>
 #include <cstring>
@@ -374,6 +375,82 @@ TEST(Recorder, TcpConnectAcceptListenAndCloseWithBytesOverIpv4AndIpv6) {
     EXPECT_EQ(client_close->bytes_received, c.server_bytes);
     EXPECT_EQ(server_close->bytes_sent, c.server_bytes);
     EXPECT_EQ(server_close->bytes_received, c.client_bytes);
+  }
+}
+
+// A connect to a port nobody listens on, over 127.0.0.1 or ::1: refused.
+// Returns the local port the kernel chose (a refused socket keeps it) and
+// the port that refused.
+std::pair<uint16_t, uint16_t> refused_connect(int family) {
+  sockaddr_storage ss{};
+  socklen_t len = family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+  ss.ss_family = static_cast<sa_family_t>(family);
+  if (family == AF_INET) reinterpret_cast<sockaddr_in*>(&ss)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  else reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr = in6addr_loopback;
+  const auto port_of = [family](const sockaddr_storage& a) {
+    return ntohs(family == AF_INET ? reinterpret_cast<const sockaddr_in*>(&a)->sin_port
+                                   : reinterpret_cast<const sockaddr_in6*>(&a)->sin6_port);
+  };
+  // A port that was free a moment ago: bound, then closed without listening.
+  const int probe = ::socket(family, SOCK_STREAM, 0);
+  EXPECT_EQ(::bind(probe, reinterpret_cast<sockaddr*>(&ss), len), 0);
+  sockaddr_storage bound{};
+  socklen_t bound_len = sizeof bound;
+  ::getsockname(probe, reinterpret_cast<sockaddr*>(&bound), &bound_len);
+  ::close(probe);
+  const uint16_t target = port_of(bound);
+  if (family == AF_INET) reinterpret_cast<sockaddr_in*>(&ss)->sin_port = htons(target);
+  else reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port = htons(target);
+  const int cli = ::socket(family, SOCK_STREAM, 0);
+  EXPECT_EQ(::connect(cli, reinterpret_cast<sockaddr*>(&ss), len), -1);
+  EXPECT_EQ(errno, ECONNREFUSED);
+  sockaddr_storage local{};
+  socklen_t local_len = sizeof local;
+  ::getsockname(cli, reinterpret_cast<sockaddr*>(&local), &local_len);
+  ::close(cli);
+  return {port_of(local), target};
+}
+
+// A refused connect is recorded as a close with its whole 5-tuple (taken at
+// the reset, before the kernel releases the local address and port), so
+// that it matches the rejected connection of a packet capture.
+TEST(Recorder, RefusedTcpConnectIsAClosedSocketWithItsWholeTuple) {
+  if (const std::string why = skip_reason(); !why.empty()) GTEST_SKIP() << "SKIP: " << why;
+  TempDir dir;
+  RunningRecorder recorder(dir / "journal");
+  ASSERT_TRUE(recorder.attached()) << recorder.output();
+  const auto [v4_local, v4_target] = refused_connect(AF_INET);
+  const auto [v6_local, v6_target] = refused_connect(AF_INET6);
+  ASSERT_NE(v4_local, 0);
+  ASSERT_NE(v6_local, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(recorder.stop(), 0);
+  const std::vector<Event> events = read_journal(dir / "journal");
+  const IpAddress v6_loopback = IpAddress::v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+  struct Case {
+    const char* name;
+    uint16_t local, target;
+    IpAddress loopback;
+  };
+  for (const Case& c : {Case{"ipv4", v4_local, v4_target, IpAddress::v4(0x7f000001)},
+                        Case{"ipv6", v6_local, v6_target, v6_loopback}}) {
+    SCOPED_TRACE(c.name);
+    const SocketEvent* close = find_socket(events, SocketAction::Close, c.local, c.target);
+    ASSERT_NE(close, nullptr);
+    EXPECT_EQ(close->pid, static_cast<uint32_t>(::getpid()));
+    EXPECT_EQ(close->protocol, Protocol::Tcp);
+    EXPECT_EQ(close->exe, real("/proc/self/exe"));
+    EXPECT_EQ(close->local_addr, c.loopback);
+    EXPECT_EQ(close->remote_addr, c.loopback);
+    EXPECT_EQ(close->bytes_sent, 0u);
+    EXPECT_EQ(close->bytes_received, 0u);
+    EXPECT_EQ(find_socket(events, SocketAction::Connect, c.local, c.target), nullptr) << "it never connected";
+    int closes = 0;
+    for (const Event& e : events) {
+      const auto* s = std::get_if<SocketEvent>(&e.body);
+      closes += s && s->action == SocketAction::Close && s->remote_port == c.target;
+    }
+    EXPECT_EQ(closes, 1) << "one close, at the reset";
   }
 }
 
