@@ -103,11 +103,14 @@ class JsonObject {
 
 void append_json_string(std::string_view s, std::string* out) {
   out->push_back('"');
+  const auto plain = [](unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; };
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-      out->push_back(static_cast<char>(c));
-      ++i;
+    if (plain(c)) {  // a run of bytes that stand for themselves, appended at once
+      size_t end = i + 1;
+      while (end < s.size() && plain(static_cast<unsigned char>(s[end]))) ++end;
+      out->append(s.data() + i, end - i);
+      i = end;
       continue;
     }
     switch (c) {
