@@ -6,10 +6,11 @@
 //                      same name and columns, in an in-memory database.
 //   Scan/virtual/...   the same query over the journal through the engine;
 //                      virtual_over_native = its rows/s over the baseline's.
-//   Scan/decode/...,   the split of the virtual scan without SQLite: the
-//   Scan/getters/...   journal decoded by JournalReader (process types only),
+//   Scan/decode/...,   the same journal decoded into Events by JournalReader
+//   Scan/getters/...   (process types only), as zagent cat and replay read,
 //                      then also the values the query's columns take
-//                      (pid, ppid, exe, argv as JSON, comm, time).
+//                      (pid, ppid, exe, argv as JSON, comm, time). The tables
+//                      read in place instead (journal/block_rows.h).
 //
 //   Window/reader/...  the baseline of a one-minute window query on a 10M-
 //                      event journal: JournalReader with since_ts/until_ts
