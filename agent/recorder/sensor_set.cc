@@ -68,7 +68,7 @@ void SensorSet::start_ebpf(const RecorderOptions& options, ExeHasher& hasher) {
   for (const int fd : {process_->epoll_fd(), sockets_->epoll_fd(), files_->epoll_fd()}) rings_.add(fd);
   note_(SensorAction::SensorAttached, "process", "eBPF tp_btf/sched_process_exec, sched_process_fork, sched_process_exit");
   note_(SensorAction::SensorAttached, "socket",
-        "eBPF tp_btf/inet_sock_set_state, tp_btf/sys_exit (accept, connect, sendto, sendmsg, sendmmsg)");
+        "eBPF tp_btf/inet_sock_set_state, tp_btf/tcp_receive_reset, tp_btf/sys_exit (accept, connect, sendto, sendmsg, sendmmsg)");
   note_(SensorAction::SensorAttached, "file",
         "eBPF tp_btf/sys_exit (open, creat, unlink, rmdir, rename, chmod families); watching " + joined(options.watch));
 }

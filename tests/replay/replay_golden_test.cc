@@ -27,14 +27,19 @@ TEST(ReplayGolden, JsonIsTheGolden) {
 
 TEST(ReplayGolden, TheCaptureHoldsWhatItsScriptDid) {
   const auto sockets = run_command(kReplay + " --format json --type socket " + kData + "/journal.zst | grep -v existing").out;
-  EXPECT_NE(sockets.find(R"("action":"connect","protocol":"tcp","pid":14307,)"), std::string::npos) << sockets;
-  EXPECT_NE(sockets.find(R"("local_addr":"127.0.0.1","local_port":47018,"remote_addr":"127.0.0.1","remote_port":18080,"bytes_sent":88,"bytes_received":217})"),
+  EXPECT_NE(sockets.find(R"("action":"connect","protocol":"tcp","pid":27536,)"), std::string::npos) << sockets;
+  EXPECT_NE(sockets.find(R"("local_addr":"127.0.0.1","local_port":49838,"remote_addr":"127.0.0.1","remote_port":18080,"bytes_sent":88,"bytes_received":217})"),
+            std::string::npos)
+      << sockets;
+  // The refused connect: a close with the port the capture shows (41000).
+  EXPECT_NE(sockets.find(R"("action":"close","protocol":"tcp","pid":27539,)"), std::string::npos) << sockets;
+  EXPECT_NE(sockets.find(R"("local_addr":"127.0.0.1","local_port":41000,"remote_addr":"127.0.0.1","remote_port":18081,"bytes_sent":0,"bytes_received":0})"),
             std::string::npos)
       << sockets;
   const auto tree = run_command(kReplay + " --format json --type process_exec,process_exit " + kData +
-                                "/journal.zst | grep -E '\"pid\":1431[45],'").out;
+                                "/journal.zst | grep -E '\"pid\":2754[34],'").out;
   EXPECT_NE(tree.find(R"("argv":["sh","-c","sh -c \"exit 3\"; true","zagent-testdata-tree"])"), std::string::npos) << tree;
-  EXPECT_NE(tree.find(R"("pid":14315,"start_boot_ns":)"), std::string::npos) << tree;
+  EXPECT_NE(tree.find(R"("pid":27544,"start_boot_ns":)"), std::string::npos) << tree;
   EXPECT_NE(tree.find(R"("exit_code":3,)"), std::string::npos) << tree;
 }
 

@@ -87,27 +87,28 @@ def expect(what, got, want):
 
 conns = {c["id.resp_p"]: c for c in read("conn")}
 http, udp, refused = conns.get(18080, {}), conns.get(18053, {}), conns.get(18081, {})
-expect("http orig pid", http.get("zagent_orig_pid"), 14307)
+expect("http orig pid", http.get("zagent_orig_pid"), 27536)
 expect("http orig exe", http.get("zagent_orig_exe"), "/usr/bin/curl")
 expect("http orig argv", http.get("zagent_orig_argv"),
        ["curl", "-s", "-o", "/dev/null", "http://127.0.0.1:18080/hello.txt"])
 expect("http orig host", http.get("zagent_orig_host"), "vm")
 expect("http orig user", http.get("zagent_orig_user_id"), 0)
-expect("http resp pid", http.get("zagent_resp_pid"), 14305)
+expect("http resp pid", http.get("zagent_resp_pid"), 27534)
 expect("http resp exe", http.get("zagent_resp_exe"), "/usr/bin/python3.11")
 expect("http resp argv", http.get("zagent_resp_argv"),
        ["/usr/bin/python3", "-m", "http.server", "18080", "--bind", "127.0.0.1"])
-expect("udp orig pid", udp.get("zagent_orig_pid"), 14312)
-expect("udp resp pid", udp.get("zagent_resp_pid"), 14312)
-# The sensor records a refused connect with local port 0: nothing to match.
-expect("refused orig pid", refused.get("zagent_orig_pid"), None)
+expect("udp orig pid", udp.get("zagent_orig_pid"), 27541)
+expect("udp resp pid", udp.get("zagent_resp_pid"), 27541)
+# The refused connect: its close carries the whole tuple; nobody listened.
+expect("refused orig pid", refused.get("zagent_orig_pid"), 27539)
+expect("refused orig argv", (refused.get("zagent_orig_argv") or [None])[0], "/usr/bin/python3")
 expect("refused resp pid", refused.get("zagent_resp_pid"), None)
 
 # Logs carry recorded times, not packet times: curl's exec has no packet near it.
-execs = [p for p in read("zagent-process") if p["action"] == "exec" and p["pid"] == 14307]
+execs = [p for p in read("zagent-process") if p["action"] == "exec" and p["pid"] == 27536]
 expect("curl exec lines", len(execs), 1)
-if execs and abs(execs[0]["ts"] - 1795995905.830571712) > 1e-5:
-    problems.append(f"curl exec ts {execs[0]['ts']}, want 1795995905.830571712")
+if execs and abs(execs[0]["ts"] - 1796001941.571164487) > 1e-5:
+    problems.append(f"curl exec ts {execs[0]['ts']}, want 1796001941.571164487")
 if execs and http:
     expect("curl exec puid = conn orig puid", execs[0]["puid"], http.get("zagent_orig_puid"))
 
