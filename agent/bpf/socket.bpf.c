@@ -126,8 +126,8 @@ static __always_inline int emit(const struct sock* sk, __u32 action, const struc
   }
   if (e->local_port == 0) e->local_port = o->local_port;
   if (e->local_port == 0) {
-    // A connect that timed out: the port is released at TCP_CLOSE, but the
-    // socket still says which one it had.
+    // The kernel may have released the port by TCP_CLOSE (inet_num is 0),
+    // but the socket still says which one it had.
     const struct inet_sock* inet = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct inet_sock));
     e->local_port = __builtin_bswap16(inet->inet_sport);
   }

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -411,18 +412,50 @@ std::pair<uint16_t, uint16_t> refused_connect(int family) {
   return {port_of(local), target};
 }
 
+// A connect that times out, over 127.0.0.1: its SYNs go unanswered because
+// the listener's accept queue is full (backlog 0, one connection waiting),
+// and TCP_SYNCNT 1 gives up after about 3 s. Returns the local port the
+// kernel chose and the listener's port.
+std::pair<uint16_t, uint16_t> timed_out_connect() {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  const int srv = ::socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_EQ(::bind(srv, reinterpret_cast<sockaddr*>(&a), len), 0);
+  EXPECT_EQ(::listen(srv, 0), 0);
+  ::getsockname(srv, reinterpret_cast<sockaddr*>(&a), &len);
+  const int waiting = ::socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_EQ(::connect(waiting, reinterpret_cast<sockaddr*>(&a), len), 0);
+  const int cli = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int one = 1;
+  ::setsockopt(cli, IPPROTO_TCP, TCP_SYNCNT, &one, sizeof one);
+  EXPECT_EQ(::connect(cli, reinterpret_cast<sockaddr*>(&a), len), -1);
+  EXPECT_EQ(errno, ETIMEDOUT);
+  sockaddr_in local{};
+  socklen_t local_len = sizeof local;
+  ::getsockname(cli, reinterpret_cast<sockaddr*>(&local), &local_len);
+  ::close(cli);
+  ::close(waiting);
+  ::close(srv);
+  return {ntohs(local.sin_port), ntohs(a.sin_port)};
+}
+
 // A refused connect is recorded as a close with its whole 5-tuple (taken at
 // the reset, before the kernel releases the local address and port), so
-// that it matches the rejected connection of a packet capture.
-TEST(Recorder, RefusedTcpConnectIsAClosedSocketWithItsWholeTuple) {
+// that it matches the rejected connection of a packet capture; so is one
+// that timed out.
+TEST(Recorder, RefusedOrTimedOutTcpConnectIsAClosedSocketWithItsWholeTuple) {
   if (const std::string why = skip_reason(); !why.empty()) GTEST_SKIP() << "SKIP: " << why;
   TempDir dir;
   RunningRecorder recorder(dir / "journal");
   ASSERT_TRUE(recorder.attached()) << recorder.output();
   const auto [v4_local, v4_target] = refused_connect(AF_INET);
   const auto [v6_local, v6_target] = refused_connect(AF_INET6);
+  const auto [late_local, late_target] = timed_out_connect();
   ASSERT_NE(v4_local, 0);
   ASSERT_NE(v6_local, 0);
+  ASSERT_NE(late_local, 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(recorder.stop(), 0);
   const std::vector<Event> events = read_journal(dir / "journal");
@@ -433,7 +466,8 @@ TEST(Recorder, RefusedTcpConnectIsAClosedSocketWithItsWholeTuple) {
     IpAddress loopback;
   };
   for (const Case& c : {Case{"ipv4", v4_local, v4_target, IpAddress::v4(0x7f000001)},
-                        Case{"ipv6", v6_local, v6_target, v6_loopback}}) {
+                        Case{"ipv6", v6_local, v6_target, v6_loopback},
+                        Case{"timed out", late_local, late_target, IpAddress::v4(0x7f000001)}}) {
     SCOPED_TRACE(c.name);
     const SocketEvent* close = find_socket(events, SocketAction::Close, c.local, c.target);
     ASSERT_NE(close, nullptr);
@@ -448,9 +482,9 @@ TEST(Recorder, RefusedTcpConnectIsAClosedSocketWithItsWholeTuple) {
     int closes = 0;
     for (const Event& e : events) {
       const auto* s = std::get_if<SocketEvent>(&e.body);
-      closes += s && s->action == SocketAction::Close && s->remote_port == c.target;
+      closes += s && s->action == SocketAction::Close && s->local_port == c.local;
     }
-    EXPECT_EQ(closes, 1) << "one close, at the reset";
+    EXPECT_EQ(closes, 1) << "one close";
   }
 }
 
