@@ -38,4 +38,10 @@ grep '"id.resp_p":18081' "$work/one/conn.log" | grep -q '"zagent_orig_pid":27539
 grep '"pid":27544' "$work/one/zagent-process.log" | grep -q '"exit_code":3' || fail "zagent-process.log: exit 3"
 # The file written in the watched directory.
 grep -q 'notes.txt' "$work/one/zagent-file.log" || fail "zagent-file.log: notes.txt"
+# Without packets every event is still raised (at net_done).
+mkdir -p "$work/bare"
+(cd "$work/bare" && "$replay" "$data/journal.zst" | zeek - LogAscii::use_json=T)
+grep '"pid":27544' "$work/bare/zagent-process.log" | grep -q '"exit_code":3' || fail "no packets: exit 3 not logged"
+[ "$(grep -c . "$work/bare/zagent-socket.log")" -eq "$(grep -c . "$work/one/zagent-socket.log")" ] ||
+  fail "no packets: not every socket event was logged"
 echo "OK: replay of testdata/replay-basic through $(zeek --version)"

@@ -18,7 +18,8 @@
 ##! - When the packets end (``net_done``), everything not yet raised is
 ##!   raised, in order: while Zeek terminates ``schedule`` does nothing, and
 ##!   connections still open are logged after ``net_done``, so their
-##!   processes can still be found.
+##!   processes can still be found. Without packets at all (no ``-r``, or
+##!   an empty capture) that is every event.
 ##!
 ##! Each line is "KIND<TAB>SECONDS<TAB>JSON", with the JSON of
 ##! docs/zeek.md ("Replay JSON"); a line is decoded only when it is next.
@@ -127,6 +128,10 @@ function raise_current()
 
 function drain()
 	{
+	# Without packets (``zeek -`` alone, or an empty capture) network time
+	# never starts: nothing has been read yet, and everything is raised here.
+	if ( ! have_current )
+		have_current = advance();
 	while ( have_current )
 		{
 		raise_current();
