@@ -5,7 +5,7 @@
 
 #include "agent/cli/commands.h"
 #include "agent/cli/journal_options.h"
-#include "agent/heap_policy.h"
+#include "journal/heap_policy.h"
 #include "journal/error.h"
 
 int main(int argc, char** argv) {

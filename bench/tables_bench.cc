@@ -41,7 +41,7 @@
 // ratio counters compare CPU time per iteration too.
 #include <benchmark/benchmark.h>
 
-#include "agent/heap_policy.h"
+#include "journal/heap_policy.h"
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/resource.h>

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <charconv>
 
 namespace zagent {
 
@@ -30,12 +31,19 @@ bool IpAddress::is_v4() const {
 }
 
 std::string IpAddress::to_string() const {
-  char text[INET6_ADDRSTRLEN] = {};
   if (is_v4()) {
-    inet_ntop(AF_INET, bytes.data() + 12, text, sizeof text);
-  } else {
-    inet_ntop(AF_INET6, bytes.data(), text, sizeof text);
+    // By hand: glibc's inet_ntop formats IPv4 with sprintf, which was 7% of
+    // zagent-replay's time.
+    char text[16];
+    char* p = text;
+    for (size_t i = 12; i < 16; ++i) {
+      if (i > 12) *p++ = '.';
+      p = std::to_chars(p, text + sizeof text, bytes[i]).ptr;
+    }
+    return std::string(text, p);
   }
+  char text[INET6_ADDRSTRLEN] = {};
+  inet_ntop(AF_INET6, bytes.data(), text, sizeof text);
   return text;
 }
 

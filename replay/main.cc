@@ -15,6 +15,7 @@
 #include "journal/damage.h"
 #include "journal/error.h"
 #include "journal/event_json.h"
+#include "journal/heap_policy.h"
 #include "replay/read_ahead.h"
 #include "replay/replay_options.h"
 #include "replay/zeek_script.h"
@@ -77,6 +78,7 @@ int replay_zeek(const ReplayOptions& options, bool prelude) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  zagent::apply_heap_policy();
   CLI::App app{"zagent-replay: saved zagent journals as Zeek events (or JSON lines)\n\n"
                "  zagent-replay journal.zst | zeek -C -r trace.pcap -\n"};
   app.set_version_flag("--version", std::string("zagent-replay ") + ZAGENT_VERSION);

@@ -1,6 +1,9 @@
 // The text forms: times (RFC 3339, epoch seconds) and the canonical JSON of
 // events, including byte strings that are not UTF-8.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
 
 #include "journal/error.h"
 #include "journal/event_json.h"
@@ -45,6 +48,24 @@ std::string json_string(std::string_view bytes) {
   std::string out;
   append_json_string(bytes, &out);
   return out;
+}
+
+// Addresses as text: IPv4 (v4-mapped inside) as dotted quads, every other
+// address as inet_ntop writes IPv6; the same text as inet_ntop for any v4.
+RC_GTEST_PROP(IpText, Ipv4IsWhatInetNtopWrites, (uint32_t host_order)) {
+  const IpAddress a = IpAddress::v4(host_order);
+  const uint32_t net = htonl(host_order);
+  char want[INET_ADDRSTRLEN];
+  inet_ntop(AF_INET, &net, want, sizeof want);
+  RC_ASSERT(a.to_string() == std::string(want));
+}
+
+TEST(IpText, EdgesAndIpv6) {
+  EXPECT_EQ(IpAddress::v4(0).to_string(), "0.0.0.0");
+  EXPECT_EQ(IpAddress::v4(0xffffffff).to_string(), "255.255.255.255");
+  EXPECT_EQ(IpAddress::v4(0x0a00fe01).to_string(), "10.0.254.1");
+  EXPECT_EQ(IpAddress{}.to_string(), "::");
+  EXPECT_EQ(IpAddress::v6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}).to_string(), "2001:db8::1");
 }
 
 TEST(EventJson, StringsEscapeControlAndInvalidBytes) {
