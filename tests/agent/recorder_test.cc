@@ -272,6 +272,15 @@ TEST(Recorder, LostEventsAreCountedWhenTheRingBufferOverflows) {
               static_cast<unsigned long long>(lost));
 }
 
+// The local port of a socket, IPv4 or IPv6 (0 when it has none).
+uint16_t local_port(int fd) {
+  sockaddr_storage a{};
+  socklen_t len = sizeof a;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) return 0;
+  return ntohs(a.ss_family == AF_INET ? reinterpret_cast<const sockaddr_in*>(&a)->sin_port
+                                      : reinterpret_cast<const sockaddr_in6*>(&a)->sin6_port);
+}
+
 // A TCP exchange with known ports and byte counts, between two sockets of
 // this process, over 127.0.0.1 or ::1.
 struct Exchange {
@@ -304,11 +313,7 @@ Exchange tcp_exchange(int family, uint16_t server_port, size_t client_bytes, siz
   EXPECT_EQ(::connect(cli, reinterpret_cast<sockaddr*>(&ss), len), 0);
   const int acc = ::accept(srv, nullptr, nullptr);
   EXPECT_GE(acc, 0);
-  sockaddr_storage local{};
-  socklen_t local_len = sizeof local;
-  ::getsockname(cli, reinterpret_cast<sockaddr*>(&local), &local_len);
-  x.client_port = ntohs(family == AF_INET ? reinterpret_cast<sockaddr_in*>(&local)->sin_port
-                                          : reinterpret_cast<sockaddr_in6*>(&local)->sin6_port);
+  x.client_port = local_port(cli);
   const std::string out(client_bytes, 'c'), back(server_bytes, 's');
   std::string buf(std::max(client_bytes, server_bytes), '\0');
   EXPECT_EQ(::send(cli, out.data(), out.size(), 0), static_cast<ssize_t>(out.size()));
@@ -388,28 +393,19 @@ std::pair<uint16_t, uint16_t> refused_connect(int family) {
   ss.ss_family = static_cast<sa_family_t>(family);
   if (family == AF_INET) reinterpret_cast<sockaddr_in*>(&ss)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   else reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr = in6addr_loopback;
-  const auto port_of = [family](const sockaddr_storage& a) {
-    return ntohs(family == AF_INET ? reinterpret_cast<const sockaddr_in*>(&a)->sin_port
-                                   : reinterpret_cast<const sockaddr_in6*>(&a)->sin6_port);
-  };
   // A port that was free a moment ago: bound, then closed without listening.
   const int probe = ::socket(family, SOCK_STREAM, 0);
   EXPECT_EQ(::bind(probe, reinterpret_cast<sockaddr*>(&ss), len), 0);
-  sockaddr_storage bound{};
-  socklen_t bound_len = sizeof bound;
-  ::getsockname(probe, reinterpret_cast<sockaddr*>(&bound), &bound_len);
+  const uint16_t target = local_port(probe);
   ::close(probe);
-  const uint16_t target = port_of(bound);
   if (family == AF_INET) reinterpret_cast<sockaddr_in*>(&ss)->sin_port = htons(target);
   else reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port = htons(target);
   const int cli = ::socket(family, SOCK_STREAM, 0);
   EXPECT_EQ(::connect(cli, reinterpret_cast<sockaddr*>(&ss), len), -1);
   EXPECT_EQ(errno, ECONNREFUSED);
-  sockaddr_storage local{};
-  socklen_t local_len = sizeof local;
-  ::getsockname(cli, reinterpret_cast<sockaddr*>(&local), &local_len);
+  const uint16_t local = local_port(cli);
   ::close(cli);
-  return {port_of(local), target};
+  return {local, target};
 }
 
 // A connect that times out, over 127.0.0.1: its SYNs go unanswered because
@@ -432,13 +428,11 @@ std::pair<uint16_t, uint16_t> timed_out_connect() {
   ::setsockopt(cli, IPPROTO_TCP, TCP_SYNCNT, &one, sizeof one);
   EXPECT_EQ(::connect(cli, reinterpret_cast<sockaddr*>(&a), len), -1);
   EXPECT_EQ(errno, ETIMEDOUT);
-  sockaddr_in local{};
-  socklen_t local_len = sizeof local;
-  ::getsockname(cli, reinterpret_cast<sockaddr*>(&local), &local_len);
+  const uint16_t local = local_port(cli);
   ::close(cli);
   ::close(waiting);
   ::close(srv);
-  return {ntohs(local.sin_port), ntohs(a.sin_port)};
+  return {local, ntohs(a.sin_port)};
 }
 
 // A refused connect is recorded as a close with its whole 5-tuple (taken at
