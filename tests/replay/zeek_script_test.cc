@@ -4,13 +4,18 @@
 // the testdata capture, and exact escaping of bytes Zeek must get back.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "journal/event_fields.h"
+#include "journal/hash_chain.h"
 #include "journal/journal_writer.h"
 #include "replay/zeek_json.h"
 #include "replay/zeek_script.h"
+#include "tests/support/any_event.h"
 #include "tests/support/sample_events.h"
 #include "tests/support/temp_dir.h"
 
@@ -166,6 +171,114 @@ TEST(ZeekScript, ReplayJsonOfEveryTypeIsWhatThePackageDecodes) {
   const std::string data = s.substr(s.find("\tZAgentReplay::add_batch(\""));
   for (unsigned char c : data) ASSERT_TRUE(c == '\n' || c == '\t' || (c >= 0x20 && c <= 0x7e)) << int(c);
   EXPECT_NE(data.find(R"(\xff\xfe)"), std::string::npos);
+}
+
+// Bytes past 0x7f as the code points U+0080..U+00FF (Latin-1 read as
+// Unicode), in UTF-8: what those raw bytes of Replay JSON become when each
+// is escaped \u00XX, so that a strict JSON parser can check the rest.
+std::string latin1_to_utf8(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else {
+      out += static_cast<char>(0xc0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3f));
+    }
+  }
+  return out;
+}
+std::string raw_bytes_escaped(std::string_view json) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : json) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// Checks each field of an event against its parsed Replay JSON, by kind as
+// docs/zeek.md states them.
+struct FieldCheck {
+  const json& j;
+  void num(const char* k, uint64_t v) { RC_ASSERT(j.at(k).get<uint64_t>() == v); }
+  void num(const char* k, int64_t v) { RC_ASSERT(j.at(k).get<int64_t>() == v); }
+  void num(const char* k, uint32_t v) { num(k, uint64_t{v}); }
+  void num(const char* k, uint16_t v) { num(k, uint64_t{v}); }
+  void num(const char* k, int32_t v) { num(k, int64_t{v}); }
+  void str(const char* k, std::string_view v) { RC_ASSERT(j.at(k).get<std::string>() == latin1_to_utf8(v)); }
+  void boolean(const char* k, bool v) { RC_ASSERT(j.at(k).get<bool>() == v); }
+  void strings(const char* k, const std::vector<std::string>& v) {
+    RC_ASSERT(j.at(k).size() == v.size());
+    for (size_t i = 0; i < v.size(); ++i) RC_ASSERT(j.at(k)[i].get<std::string>() == latin1_to_utf8(v[i]));
+  }
+  void ip(const char* k, const IpAddress& a) { str(k, a.to_string()); }
+  void port(const char* k, uint16_t p, Protocol proto) {
+    const std::string want = proto == Protocol::Tcp   ? std::to_string(p) + "/tcp"
+                             : proto == Protocol::Udp ? std::to_string(p) + "/udp"
+                                                      : "0/unknown";
+    RC_ASSERT(j.at(k).get<std::string>() == want);
+  }
+  void hash(const char* k, const std::string& bytes) {
+    RC_ASSERT(j.at(k).get<std::string>() == to_hex({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}));
+  }
+  void counters(const char* k, const std::vector<Counter>& v) {
+    RC_ASSERT(j.at(k).size() == v.size());
+    for (size_t i = 0; i < v.size(); ++i) {
+      RC_ASSERT(j.at(k)[i].at("name").get<std::string>() == latin1_to_utf8(v[i].name));
+      RC_ASSERT(j.at(k)[i].at("value").get<uint64_t>() == v[i].value);
+    }
+  }
+};
+
+// Any events, any bytes: each batch is one Zeek string literal that ends at
+// its closing quote and holds only printable ASCII, and each of its lines
+// gives back the event's type, time and every field.
+RC_GTEST_PROP(ZeekScript, AnyEventsComeBackFromTheLiterals, ()) {
+  std::vector<Event> events;
+  const int n = *rc::gen::inRange(1, 40);
+  for (int i = 0; i < n; ++i)
+    events.push_back(Event{*rc::gen::arbitrary<int64_t>(), static_cast<uint64_t>(i + 1), testing::any_body()});
+  const std::string script = script_of(events, false);
+  const std::string open = "\tZAgentReplay::add_batch(\"";
+  size_t at = script.find(open);
+  RC_ASSERT(at != std::string::npos);
+  // The literal as Zeek's lexer reads it: up to the first quote not escaped.
+  size_t i = at + open.size();
+  std::string body;
+  for (; i < script.size() && script[i] != '"'; ++i) {
+    const auto c = static_cast<unsigned char>(script[i]);
+    RC_ASSERT(c >= 0x20 && c <= 0x7e);
+    body += script[i];
+    if (script[i] == '\\') body += script[++i];
+  }
+  RC_ASSERT(script.compare(i, 4, "\");\n") == 0);
+  std::vector<std::string> lines;
+  const std::string text = unescape(body);
+  size_t start = 0;
+  for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+    lines.push_back(text.substr(start, nl - start));
+  lines.push_back(text.substr(start));
+  RC_ASSERT(lines.size() == events.size());
+  for (size_t k = 0; k < events.size(); ++k) {
+    const std::string& line = lines[k];
+    const size_t t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
+    RC_ASSERT(line.substr(0, t1) == std::string(event_type_name(events[k].type())));
+    std::string seconds;
+    append_seconds(events[k].ts, &seconds);
+    RC_ASSERT(line.substr(t1 + 1, t2 - t1 - 1) == seconds);
+    const json j = json::parse(raw_bytes_escaped(line.substr(t2 + 1)));
+    RC_ASSERT(j.at("seq").get<uint64_t>() == events[k].seq);
+    RC_ASSERT(j.at("host").get<std::string>() == "host-a");
+    FieldCheck check{j};
+    visit_fields(events[k].body, check);
+  }
 }
 
 TEST(ZeekScript, TheTestdataScriptIsTheGolden) {
