@@ -28,6 +28,8 @@ const std::set<std::string_view> kReadOnlyPragmas = {"table_info", "table_xinfo"
 
 // How often (in virtual machine instructions) the CPU budget is checked.
 constexpr int kProgressInterval = 10000;
+// How often, in CPU time, a query asks whether its caller has gone.
+constexpr int64_t kCancelCheckNs = 20'000'000;
 
 std::string format_limit(double seconds) {
   char text[32];
@@ -126,18 +128,34 @@ int QueryEngine::authorize(void* p, int action, const char* a, const char* b, co
 
 int QueryEngine::progress(void* p) {
   auto* self = static_cast<QueryEngine*>(p);
-  if (self->cpu_deadline_ns_ && thread_cpu_ns() > self->cpu_deadline_ns_) {
+  const int64_t now = thread_cpu_ns();
+  if (self->cpu_deadline_ns_ && now > self->cpu_deadline_ns_) {
     self->cpu_exceeded_ = true;
     return 1;
+  }
+  if (self->cancelled_ && now >= self->next_cancel_check_ns_) {
+    self->next_cancel_check_ns_ = now + kCancelCheckNs;
+    if (self->cancelled_()) {
+      self->interrupted_.store(true);
+      return 1;
+    }
   }
   return 0;
 }
 
-QueryStats QueryEngine::run(std::string_view sql, RowSink& sink) {
+void QueryEngine::interrupt() {
+  interrupted_.store(true);
+  sqlite3_interrupt(db_);
+}
+
+QueryStats QueryEngine::run(std::string_view sql, RowSink& sink, std::function<bool()> cancelled) {
   QueryStats stats;
+  cancelled_ = std::move(cancelled);
+  next_cancel_check_ns_ = 0;
   scan_ = ScanStats{};
   refusal_.clear();
   cpu_exceeded_ = false;
+  interrupted_.store(false);
   const int64_t start = thread_cpu_ns();
   cpu_deadline_ns_ = limits_.max_cpu_seconds > 0
                          ? start + static_cast<int64_t>(std::llround(limits_.max_cpu_seconds * 1e9))
@@ -154,6 +172,7 @@ QueryStats QueryEngine::run(std::string_view sql, RowSink& sink) {
       return Error("query stopped: it used more than " + format_limit(limits_.max_cpu_seconds) +
                    " s of CPU time (limit max_cpu_seconds)");
     if (!refusal_.empty()) return Error(refusal_);
+    if (interrupted_.load() && sqlite3_errcode(db_) == SQLITE_INTERRUPT) return Error("query interrupted");
     if (sqlite3_errcode(db_) == SQLITE_NOMEM && limits_.max_memory_bytes > 0)
       return Error("query stopped: it needed more than " + std::to_string(limits_.max_memory_bytes) +
                    " bytes of memory (limit max_memory_bytes)");

@@ -8,7 +8,9 @@
 // Not thread-safe: one engine per thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -55,8 +57,16 @@ class QueryEngine {
 
   // Runs the statements in `sql` one after the other, handing their rows to
   // `sink`. Throws Error on a SQL error, a refused statement or a limit;
-  // rows already handed over stay handed over.
-  QueryStats run(std::string_view sql, RowSink& sink);
+  // rows already handed over stay handed over. `cancelled`, when given, is
+  // asked every few ms of the query's CPU time whether whoever asked has
+  // gone (the agent's query socket: a client that hung up); if so the query
+  // stops as interrupted.
+  QueryStats run(std::string_view sql, RowSink& sink, std::function<bool()> cancelled = {});
+
+  // Stops the query running now: it fails with "query interrupted". Safe
+  // from another thread or a signal handler (sqlite3_interrupt, an atomic
+  // flag); without a query running it does nothing.
+  void interrupt();
 
   const QueryLimits& limits() const { return limits_; }
 
@@ -74,6 +84,9 @@ class QueryEngine {
   std::string refusal_;        // why the authorizer said no
   int64_t cpu_deadline_ns_ = 0;  // thread CPU time at which the query stops; 0: none
   bool cpu_exceeded_ = false;
+  std::atomic<bool> interrupted_{false};
+  std::function<bool()> cancelled_;
+  int64_t next_cancel_check_ns_ = 0;
 };
 
 }  // namespace zagent::tables

@@ -43,7 +43,8 @@ void QueryTarget::add_to(CLI::App* cmd) {
 QueryRunner::QueryRunner(const QueryTarget& target) {
   if (target.agent) {
     if (!target.journals.empty()) throw Error("--journal and --agent exclude each other: the agent reads its own");
-    client_ = std::make_unique<query::QueryClient>(target.socket);
+    socket_ = target.socket;
+    client_ = std::make_unique<query::QueryClient>(socket_);
     return;
   }
   tables::QueryContext context;
@@ -54,9 +55,15 @@ QueryRunner::QueryRunner(const QueryTarget& target) {
 
 QueryRunner::~QueryRunner() = default;
 
+void QueryRunner::interrupt() {
+  if (engine_) engine_->interrupt();
+  if (client_) client_->interrupt();
+}
+
 QueryOutcome QueryRunner::run(const std::string& sql, tables::RowSink& sink) {
   QueryOutcome out;
   if (client_) {
+    if (client_->interrupted()) client_ = std::make_unique<query::QueryClient>(socket_);
     const query::RemoteStats s = client_->run(sql, sink);
     out.rows = s.rows;
     out.blocks_read = s.blocks_read;

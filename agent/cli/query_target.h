@@ -44,7 +44,13 @@ class QueryRunner {
   // Throws Error when the query fails; rows delivered before stay delivered.
   QueryOutcome run(const std::string& sql, tables::RowSink& sink);
 
+  // Stops the query run() is running: it fails with "query interrupted".
+  // Safe from a signal handler (interrupt_guard.h). Against the agent the
+  // connection is given up, and the next run() connects again.
+  void interrupt();
+
  private:
+  std::string socket_;
   std::unique_ptr<tables::QueryEngine> engine_;
   std::unique_ptr<query::QueryClient> client_;
 };

@@ -1,6 +1,7 @@
 // zagent shell: an interactive SQL console (agent/cli/sql_console.h) over the
 // journals given, or over a running agent with --agent. Piped input runs as
 // a script: `echo 'SELECT 1;' | zagent shell` exits 2 if a statement failed.
+// Ctrl-C stops the statement running, not the shell.
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "agent/cli/commands.h"
+#include "agent/cli/interrupt_guard.h"
 #include "agent/cli/journal_options.h"
 #include "agent/cli/query_target.h"
 #include "agent/cli/result_printer.h"
@@ -35,6 +37,7 @@ int run_shell(const ShellArgs& args) {
   QueryRunner runner(args.target);
   SqlConsole console(
       [&runner](const std::string& sql, tables::RowSink& sink) {
+        const InterruptGuard ctrl_c(runner);  // Ctrl-C stops the query, not the shell
         for (const auto& w : runner.run(sql, sink).warnings) std::fprintf(stderr, "zagent: warning: %s\n", w.c_str());
       },
       std::move(options), stdin, stdout, stderr);

@@ -34,10 +34,25 @@ QueryClient::~QueryClient() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+void QueryClient::interrupt() {
+  interrupted_.store(true);
+  ::shutdown(fd_, SHUT_RDWR);  // async-signal-safe; the reads below then end
+}
+
 RemoteStats QueryClient::run(const std::string& sql, tables::RowSink& sink) {
-  FrameWriter q(MessageKind::Query);
-  q.text(sql);
-  write_all(fd_, q.frame());
+  if (interrupted_.load()) throw Error("query socket: this connection was interrupted");
+  try {
+    FrameWriter q(MessageKind::Query);
+    q.text(sql);
+    write_all(fd_, q.frame());
+    return receive(sink);
+  } catch (const Error&) {
+    if (interrupted_.load()) throw Error("query interrupted");
+    throw;
+  }
+}
+
+RemoteStats QueryClient::receive(tables::RowSink& sink) {
   RemoteStats stats;
   std::string payload;
   for (;;) {

@@ -2,6 +2,7 @@
 // the running agent and hands the rows to a RowSink as they arrive.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,9 +30,19 @@ class QueryClient {
   // arrived before stay delivered.
   RemoteStats run(const std::string& sql, tables::RowSink& sink);
 
+  // Abandons the query running now, from another thread or a signal
+  // handler: the connection is shut down, run() fails with "query
+  // interrupted", and this client serves no further query. The agent stops
+  // the query itself when it next writes, or at its CPU limit.
+  void interrupt();
+  bool interrupted() const { return interrupted_.load(); }
+
  private:
+  RemoteStats receive(tables::RowSink& sink);
+
   std::string path_;
   int fd_ = -1;
+  std::atomic<bool> interrupted_{false};
 };
 
 }  // namespace zagent::query

@@ -141,8 +141,14 @@ void QueryServer::serve_connection(int fd, tables::QueryEngine& engine) {
       if (request.kind() != MessageKind::Query) throw Error("query socket: expected a query message");
       const std::string sql = request.text();
       SocketSink sink(fd);
+      bool hung_up = false;
       try {
-        const tables::QueryStats stats = engine.run(sql, sink);
+        // A client that hung up (Ctrl-C in `zagent shell --agent`) stops its query.
+        const tables::QueryStats stats = engine.run(sql, sink, [fd, &hung_up] {
+          pollfd p{fd, POLLRDHUP, 0};
+          hung_up = ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+          return hung_up;
+        });
         for (const Damage& d : stats.scan.damage) {
           FrameWriter w(MessageKind::Warning);
           w.text(d.to_string());
@@ -154,6 +160,7 @@ void QueryServer::serve_connection(int fd, tables::QueryEngine& engine) {
         done.u64(stats.scan.blocks_skipped);
         sink.add(done);
       } catch (const Error& e) {
+        if (hung_up) return;  // nobody to tell
         FrameWriter err(MessageKind::Error);
         err.text(e.what());
         sink.add(err);

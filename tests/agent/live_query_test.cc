@@ -14,6 +14,7 @@
 
 #include "agent/query/query_client.h"
 #include "journal/error.h"
+#include "tests/support/interrupted_command.h"
 #include "tests/support/recorder_harness.h"
 #include "tests/support/temp_dir.h"
 
@@ -138,6 +139,23 @@ TEST_F(LiveQuery, ShellAndQueryCommandsReachTheAgent) {
                                  " \"SELECT action, sensor FROM sensor_events WHERE action = 'agent_start'\" 2>&1");
   EXPECT_EQ(query.out, "{\"action\":\"agent_start\",\"sensor\":\"agent\"}\n");
   EXPECT_EQ(query.status, 0);
+}
+
+// Ctrl-C in `zagent shell --agent` abandons the connection; the agent sees
+// the hang-up and stops the query at once (not at its 10 s CPU limit), so
+// the shell's next statement, on a new connection, is answered at once.
+TEST_F(LiveQuery, InterruptedShellStopsTheAgentsQuery) {
+  const auto r = testing::run_interrupted(
+      {ZAGENT_BINARY, "shell", "--agent", "--socket", socket(), "--mode", "csv"},
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c;\n"
+      "SELECT 42 AS answer;\n",
+      std::chrono::milliseconds(800));
+  ASSERT_TRUE(r.exited) << "the shell was ended by the signal";
+  EXPECT_LT(r.after_signal, std::chrono::seconds(5));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "Error: query interrupted\n");
+  EXPECT_EQ(r.out, "answer\r\n42\r\n");
+  EXPECT_EQ(ask("SELECT 7").rows.at(0).at(0), I(7)) << "the agent serves on";
 }
 
 TEST_F(LiveQuery, TheSocketIsRootsOnly) {

@@ -4,6 +4,7 @@
 // in-memory streams; the last tests pipe input into the real binary.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -13,6 +14,7 @@
 #include "agent/cli/sql_console.h"
 #include "journal/error.h"
 #include "journal/journal_writer.h"
+#include "tests/support/interrupted_command.h"
 #include "tests/support/temp_dir.h"
 
 namespace zagent::cli {
@@ -336,6 +338,21 @@ TEST(ShellCommand, TablesListsTheEngineTables) {
   EXPECT_NE(r.out.find("\r\nprocesses\r\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\r\nzagent_tables\r\n"), std::string::npos) << r.out;
   EXPECT_EQ(r.status, 0);
+}
+
+// Ctrl-C while a statement runs stops that statement, not the shell: the
+// next one still runs, and the failure shows in the exit code. (A runaway
+// recursive CTE with a CPU budget of 60 s: only the interrupt ends it soon.)
+constexpr char kRunaway[] = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c;\n";
+TEST(ShellCommand, InterruptStopsTheRunningStatementAndTheShellGoesOn) {
+  const auto r = testing::run_interrupted({ZAGENT_BINARY, "shell", "--mode", "csv", "--max-cpu", "60"},
+                                          std::string(kRunaway) + "SELECT 42 AS answer;\n",
+                                          std::chrono::milliseconds(800));
+  ASSERT_TRUE(r.exited) << "the shell was ended by the signal";
+  EXPECT_LT(r.after_signal, std::chrono::seconds(10));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "Error: query interrupted\n");
+  EXPECT_EQ(r.out, "count(*)\r\nanswer\r\n42\r\n");
 }
 
 TEST(ShellCommand, AgentThatIsNotRunningIsNamed) {
