@@ -10,13 +10,15 @@
 // Inside a running agent (QueryContext::agent_status set) uptime and the
 // event counts are the agent's; otherwise (a `zagent query` process) uptime
 // is this process's and the counts are those of the journals queried. The
-// journal figures come from block trailers only (journal_figures.h).
+// journal figures come from block trailers only (journal_figures.h), and in
+// the agent also from the events not yet flushed.
 #include <ifaddrs.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -163,9 +165,11 @@ class ZeekAgent final : public SnapshotTable {
             {"journal_bytes", ColumnType::Integer,
              "bytes of the journals' segment files; null when no journal is queried"},
             {"oldest_event", ColumnType::Integer,
-             "time of the oldest event on disk in the journals, ns since the Unix epoch; null when none"},
+             "time of the oldest event in the journals (in the agent, also of those not yet on disk), "
+             "ns since the Unix epoch; null when none"},
             {"newest_event", ColumnType::Integer,
-             "time of the newest event on disk in the journals, ns since the Unix epoch; null when none"},
+             "time of the newest event in the journals (in the agent, also of those not yet on disk), "
+             "ns since the Unix epoch; null when none"},
         },
         "SELECT hostname, uptime, events_recorded, events_lost, journal_bytes FROM zeek_agent",
     };
@@ -181,7 +185,14 @@ class ZeekAgent final : public SnapshotTable {
     std::optional<AgentStatus> status;
     if (context.agent_status) status = context.agent_status();
     const bool have_journals = !context.journals.empty();
-    const JournalFigures journal = journal_figures(context.journals, !status);
+    JournalFigures journal = journal_figures(context.journals, !status);
+    // Inside the agent the writer's unflushed events are recorded too.
+    if (context.live_tail) {
+      for (const Event& e : context.live_tail().events) {
+        journal.oldest = journal.oldest ? std::min(*journal.oldest, e.ts) : e.ts;
+        journal.newest = journal.newest ? std::max(*journal.newest, e.ts) : e.ts;
+      }
+    }
 
     Value recorded, lost;
     if (status) {

@@ -79,6 +79,10 @@ TEST_F(LiveQuery, EventTablesIncludeTheUnflushedTail) {
   const auto offline = run_command(std::string(ZAGENT_BINARY) + " query --csv -j " + journal() +
                                    " \"SELECT count(*) FROM process_events" + where + "\" 2>&1");
   EXPECT_EQ(offline.out, "count(*)\r\n0\r\n");
+  // zeek_agent's newest event counts the unflushed ones too.
+  const auto newest = ask("SELECT newest_event >= (SELECT time FROM process_events WHERE pid = " +
+                          std::to_string(pid) + " AND type = 'exit') FROM zeek_agent");
+  EXPECT_EQ(newest.rows.at(0).at(0), I(1));
 }
 
 TEST_F(LiveQuery, SnapshotTablesSeeTheLiveHost) {
