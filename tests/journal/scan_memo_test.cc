@@ -18,6 +18,7 @@
 #include "tests/support/sample_events.h"
 #include "tests/support/journal_read.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/writer_options.h"
 
 namespace zagent {
 namespace {
@@ -30,16 +31,8 @@ using testing::TempDir;
 constexpr int64_t kT0 = 1'790'000'000'000'000'000;
 
 WriterOptions small_blocks(const std::string& dir, int64_t* clock) {
-  WriterOptions o;
-  o.dir = dir;
+  WriterOptions o = testing::test_writer_options(dir, clock);
   o.block_events = 100;
-  o.fsync = FsyncPolicy::Never;
-  o.rotate_age_ns = 0;
-  o.retain_bytes = 0;
-  o.retain_age_ns = 0;
-  o.host = HostIdentity{"host-a", "0123456789abcdef0123456789abcdef", "boot-1"};
-  o.agent_version = "0.1.0-test";
-  o.clock = [clock] { return *clock; };
   return o;
 }
 

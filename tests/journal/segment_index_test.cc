@@ -18,6 +18,7 @@
 #include "tests/support/sample_events.h"
 #include "tests/support/journal_read.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/writer_options.h"
 
 namespace zagent {
 namespace {
@@ -38,17 +39,9 @@ ReadResult read(const std::string& path, bool seeking, ReadOptions options = {})
 class SegmentIndex : public ::testing::Test {
  protected:
   void SetUp() override {
-    WriterOptions o;
-    o.dir = dir_.path();
-    o.block_events = 100;
-    o.fsync = FsyncPolicy::Never;
-    o.rotate_age_ns = 0;
-    o.retain_bytes = 0;
-    o.retain_age_ns = 0;
-    o.host = HostIdentity{"host-a", "0123456789abcdef0123456789abcdef", "boot-1"};
-    o.agent_version = "0.1.0-test";
     int64_t clock = kT0;
-    o.clock = [&clock] { return clock; };
+    WriterOptions o = testing::test_writer_options(dir_.path(), &clock);
+    o.block_events = 100;
     JournalWriter w(o);
     SampleEvents sample(3);
     for (int i = 0; i < 1000; ++i) {

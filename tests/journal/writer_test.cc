@@ -21,6 +21,7 @@
 #include "journal/segment_scanner.h"
 #include "tests/support/sample_events.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/writer_options.h"
 
 namespace zagent {
 namespace {
@@ -36,19 +37,11 @@ constexpr int64_t kDay = 86'400'000'000'000;
 
 // Options under which only the bound a test sets is ever reached.
 WriterOptions quiet_options(const std::string& dir, int64_t* clock) {
-  WriterOptions o;
-  o.dir = dir;
+  WriterOptions o = testing::test_writer_options(dir, clock);
   o.block_bytes = 1u << 30;
   o.block_events = 1'000'000;
   o.block_age_ns = 1'000'000'000;
-  o.fsync = FsyncPolicy::Never;
   o.rotate_bytes = 1ull << 40;
-  o.rotate_age_ns = 0;
-  o.retain_bytes = 0;
-  o.retain_age_ns = 0;
-  o.host = HostIdentity{"host-a", "0123456789abcdef0123456789abcdef", "boot-1"};
-  o.agent_version = "0.1.0-test";
-  o.clock = [clock] { return *clock; };
   return o;
 }
 

@@ -12,6 +12,7 @@
 #include "journal/timestamp.h"
 #include "tests/support/sample_events.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/writer_options.h"
 
 namespace zagent {
 namespace {
@@ -27,17 +28,10 @@ constexpr int64_t kSecond = 1'000'000'000;
 
 // n events one second apart from kT0, by host `host`, in journal `dir`.
 void write_journal(const std::string& dir, const std::string& host, int n, uint64_t seed) {
-  WriterOptions o;
-  o.dir = dir;
-  o.block_events = 7;
-  o.fsync = FsyncPolicy::Never;
-  o.rotate_age_ns = 0;
-  o.retain_bytes = 0;
-  o.retain_age_ns = 0;
-  o.host = HostIdentity{host, "0123456789abcdef0123456789abcdef", "boot-" + host};
-  o.agent_version = "0.1.0-test";
   int64_t clock = kT0;
-  o.clock = [&clock] { return clock; };
+  WriterOptions o = testing::test_writer_options(dir, &clock);
+  o.block_events = 7;
+  o.host = HostIdentity{host, "0123456789abcdef0123456789abcdef", "boot-" + host};
   JournalWriter w(o);
   SampleEvents sample(seed);
   for (int i = 0; i < n; ++i) {

@@ -12,6 +12,7 @@
 #include "journal/timestamp.h"
 #include "tables/query_engine.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/writer_options.h"
 
 namespace zagent::tables {
 namespace {
@@ -29,16 +30,8 @@ struct Collect : RowSink {
 };
 
 WriterOptions options(const std::string& dir, int64_t* clock, uint32_t block_events) {
-  WriterOptions o;
-  o.dir = dir;
+  WriterOptions o = testing::test_writer_options(dir, clock);
   o.block_events = block_events;
-  o.fsync = FsyncPolicy::Never;
-  o.rotate_age_ns = 0;
-  o.retain_bytes = 0;
-  o.retain_age_ns = 0;
-  o.host = HostIdentity{"host-a", "0123456789abcdef0123456789abcdef", "boot-1"};
-  o.agent_version = "0.1.0-test";
-  o.clock = [clock] { return *clock; };
   return o;
 }
 

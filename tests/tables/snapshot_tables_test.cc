@@ -37,6 +37,7 @@
 #include "tables/snapshot/logged_in_users.h"
 #include "tables/snapshot_table.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/writer_options.h"
 
 namespace zagent::tables {
 namespace {
@@ -634,15 +635,7 @@ constexpr int64_t kT0 = 1'790'000'000'000'000'000;
 // event the writer records itself; 15 events lost in two EventsLost events.
 uint64_t write_journal(const std::string& dir) {
   int64_t clock = kT0 + 3;
-  WriterOptions o;
-  o.dir = dir;
-  o.fsync = FsyncPolicy::Never;
-  o.rotate_age_ns = 0;
-  o.retain_bytes = 0;
-  o.retain_age_ns = 0;
-  o.host = HostIdentity{"host-a", "0123456789abcdef0123456789abcdef", "boot-1"};
-  o.agent_version = "0.1.0-test";
-  o.clock = [&clock] { return clock; };
+  WriterOptions o = testing::test_writer_options(dir, &clock);
   JournalWriter writer(o);
   ProcessExec exec;
   exec.pid = 42;
