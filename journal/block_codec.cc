@@ -6,6 +6,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "journal/block_rows.h"
 #include "journal/error.h"
 #include "schemas/events_generated.h"
 
@@ -281,233 +282,12 @@ struct BlockColumns {
 // ---------------------------------------------------------------------------
 // Decoding
 
-// One entry of a column of scalars. The FlatBuffers verifier checks that a
-// vector's length is 4-aligned, not that 8-byte entries are 8-aligned: in a
-// hostile block they may not be, so entries are copied out, never
-// dereferenced in place.
-template <typename T>
-T load(const Vector<T>* column, size_t row) {
-  T v;
-  std::memcpy(&v, column->Data() + row * sizeof(T), sizeof(T));
-  return flatbuffers::EndianScalar(v);
-}
-
-// Reads columns with bounds checks: a short column or a string index past
-// the table marks the block bad instead of reading outside it.
-class ColumnReader {
- public:
-  explicit ColumnReader(const fb::Block& block) : strings_(block.strings()) {}
-
-  template <typename T>
-  T at(const Vector<T>* column, size_t row, T fallback = T{}) {
-    if (!column) return fallback;
-    if (row >= column->size()) return fail("a column is shorter than its events"), fallback;
-    return load(column, row);
-  }
-  std::string str(const Vector<uint32_t>* column, size_t row) { return string_at(at(column, row)); }
-  std::string string_at(uint32_t index) {
-    if (index == 0) return {};
-    if (!strings_ || index >= strings_->size()) return fail("a string index is past the string table"), "";
-    return checking_only_ ? std::string() : strings_->Get(index)->str();
-  }
-  // Checking only: every bound is checked as when reading, but strings are
-  // not copied out (an event that is not wanted is checked, not built).
-  void set_checking_only(bool on) { checking_only_ = on; }
-  bool checking_only() const { return checking_only_; }
-  IpAddress ip(const Vector<const fb::Ip*>* column, size_t row) {
-    IpAddress out;
-    if (!column) return out;
-    if (row >= column->size()) return fail("a column is shorter than its events"), out;
-    const fb::Ip* a = column->Get(row);
-    std::copy(a->bytes()->begin(), a->bytes()->end(), out.bytes.begin());
-    return out;
-  }
-  // Whether entries [first, first + count) exist: argv and counters are runs
-  // of a list column, as long as the event's count says.
-  template <typename T>
-  bool has_run(const Vector<T>* column, size_t first, uint32_t count) {
-    const size_t size = column ? column->size() : 0;
-    if (first > size || count > size - first) return fail("a list column is shorter than its counts"), false;
-    return true;
-  }
-  void fail(const char* why) {
-    if (ok_) why_ = why;
-    ok_ = false;
-  }
-  bool ok() const { return ok_; }
-  const std::string& why() const { return why_; }
-
- private:
-  const Vector<Offset<flatbuffers::String>>* strings_;
-  bool checking_only_ = false;
-  bool ok_ = true;
-  std::string why_;
-};
-
-void read_process(ColumnReader& r, const fb::ProcessColumns* c, size_t row, size_t* argv_next,
-                  ProcessExec* e) {
-  if (!c) return r.fail("events without their columns");
-  e->pid = r.at(c->pid(), row);
-  e->ppid = r.at(c->ppid(), row);
-  e->start_boot_ns = r.at(c->start_boot_ns(), row);
-  e->parent_start_boot_ns = r.at(c->parent_start_boot_ns(), row);
-  e->uid = r.at(c->uid(), row);
-  e->gid = r.at(c->gid(), row);
-  e->euid = r.at(c->euid(), row);
-  e->egid = r.at(c->egid(), row);
-  e->login_uid = r.at(c->login_uid(), row, 4294967295u);
-  e->session_id = r.at(c->session_id(), row);
-  e->exe = r.str(c->exe(), row);
-  const uint32_t argc = r.at(c->argc(), row);
-  if (r.has_run(c->argv(), *argv_next, argc)) {
-    if (!r.checking_only()) e->argv.reserve(argc);
-    for (uint32_t i = 0; i < argc; ++i) {
-      std::string arg = r.string_at(c->argv()->Get(*argv_next + i));
-      if (!r.checking_only()) e->argv.push_back(std::move(arg));
-    }
-  }
-  *argv_next += argc;
-  e->argv_truncated = r.at(c->argv_truncated(), row) != 0;
-  e->cwd = r.str(c->cwd(), row);
-  e->comm = r.str(c->comm(), row);
-  e->tty = r.str(c->tty(), row);
-  e->cgroup_id = r.at(c->cgroup_id(), row);
-  e->container_id = r.str(c->container_id(), row);
-  e->exe_sha256 = r.str(c->exe_sha256(), row);
-  e->exe_hash_status = static_cast<HashStatus>(r.at(c->exe_hash_status(), row));
-}
-
-// Decodes the events of a block one at a time, keeping the row each type's
-// columns are at.
-class BlockReader {
- public:
-  explicit BlockReader(const fb::Block& b) : b_(b), r_(b) {}
-
-  EventBody body(fb::EventType type) {
-    switch (type) {
-      case fb::EventType::ProcessExec: {
-        ProcessExec e;
-        read_process(r_, b_.process_exec(), exec_row_++, &exec_argv_, &e);
-        return e;
-      }
-      case fb::EventType::ProcessSnapshot: {
-        ProcessSnapshot e;
-        read_process(r_, b_.process_snapshot(), snapshot_row_++, &snapshot_argv_, &e);
-        return e;
-      }
-      case fb::EventType::ProcessFork: {
-        const fb::ForkColumns* c = b_.process_fork();
-        const size_t row = fork_row_++;
-        if (!c) return r_.fail("events without their columns"), ProcessFork{};
-        return ProcessFork{r_.at(c->pid(), row), r_.at(c->ppid(), row), r_.at(c->start_boot_ns(), row),
-                           r_.at(c->parent_start_boot_ns(), row), r_.at(c->uid(), row), r_.str(c->comm(), row)};
-      }
-      case fb::EventType::ProcessExit: {
-        const fb::ExitColumns* c = b_.process_exit();
-        const size_t row = exit_row_++;
-        if (!c) return r_.fail("events without their columns"), ProcessExit{};
-        return ProcessExit{r_.at(c->pid(), row), r_.at(c->start_boot_ns(), row), r_.at(c->exit_code(), row),
-                           r_.at(c->signal(), row), r_.at(c->duration_ns(), row, int64_t{-1}), r_.str(c->comm(), row)};
-      }
-      case fb::EventType::SocketEvent: {
-        const fb::SocketColumns* c = b_.socket();
-        const size_t row = socket_row_++;
-        if (!c) return r_.fail("events without their columns"), SocketEvent{};
-        return SocketEvent{static_cast<SocketAction>(r_.at(c->action(), row)),
-                           static_cast<Protocol>(r_.at(c->protocol(), row)),
-                           r_.at(c->pid(), row),
-                           r_.at(c->start_boot_ns(), row),
-                           r_.at(c->uid(), row),
-                           r_.str(c->comm(), row),
-                           r_.str(c->exe(), row),
-                           r_.ip(c->local_addr(), row),
-                           r_.at(c->local_port(), row),
-                           r_.ip(c->remote_addr(), row),
-                           r_.at(c->remote_port(), row),
-                           r_.at(c->bytes_sent(), row),
-                           r_.at(c->bytes_received(), row)};
-      }
-      case fb::EventType::FileEvent: {
-        const fb::FileColumns* c = b_.file();
-        const size_t row = file_row_++;
-        if (!c) return r_.fail("events without their columns"), FileEvent{};
-        return FileEvent{static_cast<FileAction>(r_.at(c->action(), row)),
-                         r_.at(c->pid(), row),
-                         r_.at(c->start_boot_ns(), row),
-                         r_.at(c->uid(), row),
-                         r_.str(c->comm(), row),
-                         r_.str(c->exe(), row),
-                         r_.str(c->path(), row),
-                         r_.str(c->new_path(), row),
-                         r_.at(c->mode(), row)};
-      }
-      case fb::EventType::LoginEvent: {
-        const fb::LoginColumns* c = b_.login();
-        const size_t row = login_row_++;
-        if (!c) return r_.fail("events without their columns"), LoginEvent{};
-        return LoginEvent{static_cast<LoginAction>(r_.at(c->action(), row)),
-                          r_.str(c->user(), row),
-                          r_.str(c->tty(), row),
-                          r_.str(c->remote_host(), row),
-                          r_.ip(c->remote_addr(), row),
-                          r_.at(c->pid(), row),
-                          r_.at(c->session_id(), row)};
-      }
-      case fb::EventType::SensorEvent: {
-        const fb::SensorColumns* c = b_.sensor();
-        const size_t row = sensor_row_++;
-        if (!c) return r_.fail("events without their columns"), SensorEvent{};
-        SensorEvent e{static_cast<SensorAction>(r_.at(c->action(), row)), r_.str(c->sensor(), row),
-                      r_.str(c->message(), row), {}};
-        const uint32_t n = r_.at(c->counter_count(), row);
-        if (r_.has_run(c->counter_name(), counter_next_, n) && r_.has_run(c->counter_value(), counter_next_, n)) {
-          for (uint32_t i = 0; i < n; ++i) {
-            Counter counter{r_.string_at(c->counter_name()->Get(counter_next_ + i)),
-                            load(c->counter_value(), counter_next_ + i)};
-            if (!r_.checking_only()) e.counters.push_back(std::move(counter));
-          }
-        }
-        counter_next_ += n;
-        return e;
-      }
-      case fb::EventType::None:
-        break;
-    }
-    r_.fail("an event of unknown type");
-    return SensorEvent{};
-  }
-  // Passes over an event that is not wanted: its columns are checked as
-  // when reading it (a block is as bad for every reader, whatever it
-  // wants), but nothing is built.
-  void skip(fb::EventType type) {
-    r_.set_checking_only(true);
-    // Process columns are the widest: checked into one reused value, not a
-    // new Event each (the SQL tables check every block this way).
-    if (type == fb::EventType::ProcessExec)
-      read_process(r_, b_.process_exec(), exec_row_++, &exec_argv_, &scratch_);
-    else if (type == fb::EventType::ProcessSnapshot)
-      read_process(r_, b_.process_snapshot(), snapshot_row_++, &snapshot_argv_, &scratch_);
-    else
-      (void)body(type);
-    r_.set_checking_only(false);
-  }
-  ColumnReader& reader() { return r_; }
-
- private:
-  const fb::Block& b_;
-  ColumnReader r_;
-  ProcessExec scratch_;
-  size_t exec_row_ = 0, exec_argv_ = 0, snapshot_row_ = 0, snapshot_argv_ = 0, fork_row_ = 0,
-         exit_row_ = 0, socket_row_ = 0, file_row_ = 0, login_row_ = 0, sensor_row_ = 0,
-         counter_next_ = 0;
-};
-
 // Checks once per block what reading its events needs, so that readers of
 // single fields (block_rows.h) need not check each access: every column of
 // a type is absent or has an entry for each of its events, every string
 // index an event uses is inside the string table, and each list column
-// (argv, counters) holds the runs its counts add up to. The per-event checks
-// of ColumnReader then never fail; they stay as a second line.
+// (argv, counters) holds the runs its counts add up to. Building the events
+// (BlockRows::event()) then reads unchecked as well.
 class ColumnCheck {
  public:
   ColumnCheck(const fb::Block& block, std::string* why) : strings_(block.strings()), why_(why) {}
@@ -532,7 +312,7 @@ class ColumnCheck {
     if (!column || !ok_) return;
     const size_t table = strings_ ? strings_->size() : 0;
     for (size_t i = 0; i < n; ++i) {
-      const uint32_t index = load(column, i);
+      const uint32_t index = column_value(column, i);
       if (index != 0 && index >= table) return fail("a string index is past the string table");
     }
   }
@@ -541,7 +321,7 @@ class ColumnCheck {
     rows(counts, n);
     size_t sum = 0;
     if (counts && ok_)
-      for (size_t i = 0; i < n; ++i) sum += load(counts, i);
+      for (size_t i = 0; i < n; ++i) sum += column_value(counts, i);
     return sum;
   }
   template <typename T>
@@ -739,7 +519,7 @@ bool decode_block(const fb::Block& block, uint32_t type_mask, std::vector<Event>
   uint64_t seq = block.base_seq() - 1;
   uint32_t wanted = 0;
   for (size_t i = 0; i < count; ++i) {
-    ts += static_cast<uint64_t>(load(block.ts_delta(), i));
+    ts += static_cast<uint64_t>(column_value(block.ts_delta(), i));
     const uint64_t skip = block.seq_skip() ? block.seq_skip()->Get(i) : 0;
     if (seq + 1 + skip <= seq) summary->seq_increasing = false;  // wrapped
     seq += 1 + skip;
@@ -762,29 +542,10 @@ bool decode_block(const fb::Block& block, uint32_t type_mask, std::vector<Event>
   if (!check_columns(block, summary->type_counts, why)) return false;
   if (wanted == 0) return true;
 
-  BlockReader reader(block);
-  const size_t first_out = out->size();
-  out->reserve(first_out + wanted);  // moving Events on growth costs more
-  ts = static_cast<uint64_t>(block.base_ts());
-  seq = block.base_seq() - 1;
-  for (size_t i = 0; i < count; ++i) {
-    ts += static_cast<uint64_t>(load(block.ts_delta(), i));
-    seq += 1 + (block.seq_skip() ? block.seq_skip()->Get(i) : 0);
-    const fb::EventType type = block.type()->Get(i);
-    if (type_mask & (1u << (static_cast<size_t>(type) - 1))) {
-      Event& e = out->emplace_back();
-      e.ts = static_cast<int64_t>(ts);
-      e.seq = seq;
-      e.body = reader.body(type);
-    } else {
-      reader.skip(type);
-    }
-    if (!reader.reader().ok()) break;
-  }
-  if (!reader.reader().ok()) {
-    out->resize(first_out);
-    *why = reader.reader().why();
-    return false;
+  out->reserve(out->size() + wanted);  // moving Events on growth costs more
+  BlockRows rows(&block);
+  while (rows.next()) {
+    if (type_mask & (1u << static_cast<unsigned>(rows.type()))) out->push_back(rows.event());
   }
   return true;
 }

@@ -1,7 +1,8 @@
-// Reads the events of a checked block in place, one after another, without
-// building Event values. The SQL tables read this way: a query wants a few
-// fields of many events, and building every Event (its strings, its argv)
-// cost more than all the rest of a scan (docs/performance.md, "SQL tables").
+// Reads the events of a checked block in place, one after another, field
+// by field or (event()) whole. The SQL tables read field by field: a query
+// wants a few fields of many events, and building every Event (its
+// strings, its argv) cost more than all the rest of a scan
+// (docs/performance.md, "SQL tables"); decode_block builds whole events.
 //
 // Only for a block that decode_block has accepted: it found every column
 // long enough for its events and every string index inside the string
@@ -37,6 +38,10 @@ class BlockRows {
   // snapshots, the counters for sensor events.
   size_t run_first() const { return run_first_; }
 
+  // The whole event at the cursor, built: for readers that want every
+  // field (journal_reader.h, through decode_block).
+  Event event() const;
+
   const fb::Block& block() const { return *block_; }
   std::string_view string(uint32_t index) const;
 
@@ -54,8 +59,10 @@ class BlockRows {
 };
 
 // Row `row` of a column; `absent` when the block has no such column (every
-// entry has the field's default, see events.fbs). Entries are copied out,
-// as the decoder does: 8-byte entries need not be aligned.
+// entry has the field's default, see events.fbs). The FlatBuffers verifier
+// checks that a vector's length is 4-aligned, not that 8-byte entries are
+// 8-aligned: in a hostile block they may not be, so entries are copied out,
+// never dereferenced in place.
 template <typename T>
 T column_value(const flatbuffers::Vector<T>* column, size_t row, T absent = T{}) {
   if (!column) return absent;
