@@ -18,6 +18,7 @@
 
 #include "fd_table.h"
 #include "file.h"
+#include "file_syscalls.h"
 #include "path_walk.h"
 #include "ring.h"
 
@@ -28,22 +29,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define FMODE_CREATED 0x100000
 #define S_IFMT 00170000
 #define S_IFREG 0100000
-
-// x86_64 system call numbers.
-#define NR_OPEN 2
-#define NR_RENAME 82
-#define NR_RMDIR 84
-#define NR_CREAT 85
-#define NR_UNLINK 87
-#define NR_CHMOD 90
-#define NR_FCHMOD 91
-#define NR_OPENAT 257
-#define NR_UNLINKAT 263
-#define NR_RENAMEAT 264
-#define NR_FCHMODAT 268
-#define NR_RENAMEAT2 316
-#define NR_OPENAT2 437
-#define NR_FCHMODAT2 452
 
 const volatile __u32 agent_tgid = 0;
 
@@ -206,12 +191,9 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs* regs, long ret) {
   if (ret < 0) return 0;
   const long id = regs->orig_ax;  // a BTF pointer: read directly, no helper call
-  // The cheap test first: most system calls are none of these.
-  if (id != NR_OPEN && id != NR_CREAT && id != NR_OPENAT && id != NR_OPENAT2 && id != NR_UNLINK &&
-      id != NR_UNLINKAT && id != NR_RMDIR && id != NR_RENAME && id != NR_RENAMEAT && id != NR_RENAMEAT2 &&
-      id != NR_CHMOD && id != NR_FCHMOD && id != NR_FCHMODAT && id != NR_FCHMODAT2) {
-    return 0;
-  }
+  // The cheap test first: most system calls are none of these. (Also when
+  // tail-called: this program may be attached on its own.)
+  if (!is_file_syscall(id)) return 0;
   if ((bpf_get_current_pid_tgid() >> 32) == agent_tgid) return 0;
   if (id == NR_OPEN || id == NR_CREAT || id == NR_OPENAT || id == NR_OPENAT2) return on_open(ret);
   // Arguments as saved at entry: di, si, dx, r10 are the first four.

@@ -13,6 +13,7 @@
 
 #include "socket.h"
 #include "fd_table.h"
+#include "file_syscalls.h"
 #include "ring.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -318,7 +319,9 @@ int BPF_PROG(handle_sys_exit, struct pt_regs* regs, long ret) {
   const long id = regs->orig_ax;  // a BTF pointer: read directly, no helper call
   switch (id) {
     default:
-      bpf_tail_call(ctx, &more_exits, 0);  // returns only when there is none
+      // A tail call costs every system call of the host; most are no
+      // file sensor's business.
+      if (is_file_syscall(id)) bpf_tail_call(ctx, &more_exits, 0);  // returns only when there is none
       return 0;
     case NR_ACCEPT:
     case NR_ACCEPT4:
