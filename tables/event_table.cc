@@ -37,12 +37,9 @@ void register_event_table(const EventTable* table) { registry().push_back(table)
 const std::vector<const EventTable*>& event_tables() { return registry(); }
 
 std::string json_array(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    append_json_string(items[i], &out);
-  }
-  return out + "]";
+  std::string out;
+  json_array(items.size(), [&items](size_t i) { return std::string_view(items[i]); }, &out);
+  return out;
 }
 
 }  // namespace zagent::tables

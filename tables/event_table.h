@@ -22,6 +22,7 @@
 
 #include "journal/block_rows.h"
 #include "journal/event.h"
+#include "journal/event_json.h"
 #include "journal/event_names.h"
 #include "tables/table_schema.h"
 
@@ -118,7 +119,17 @@ void ip_of(const BlockRows& r, Cell& c) {
 }
 
 // argv as a JSON array of strings (json_each() takes it apart); bytes that
-// are not UTF-8 are escaped as in `zagent cat`.
+// are not UTF-8 are escaped as in `zagent cat`. The second form writes
+// item(0) ... item(n - 1) into `out`, for a getter that reuses its buffer.
 std::string json_array(const std::vector<std::string>& items);
+template <typename Item>
+void json_array(size_t n, Item item, std::string* out) {
+  *out = "[";
+  for (size_t i = 0; i < n; ++i) {
+    if (i) *out += ',';
+    append_json_string(item(i), out);
+  }
+  *out += ']';
+}
 
 }  // namespace zagent::tables

@@ -156,6 +156,18 @@ static __always_inline int emit(const struct sock* sk, __u32 action, const struc
   return 0;
 }
 
+// The close of a socket whose process we know, reported once: its owner
+// entry goes with it (so the TCP_CLOSE after a reset finds none).
+static __always_inline int report_close(const struct sock* sk) {
+  const __u64 key = (__u64)sk;
+  const struct owner* known = bpf_map_lookup_elem(&owners, &key);
+  if (!known) return 0;
+  struct owner o;
+  __builtin_memcpy(&o, known, sizeof(o));
+  bpf_map_delete_elem(&owners, &key);
+  return emit(sk, ZAGENT_SOCK_CLOSE, &o, 0);
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(handle_set_state, const struct sock* sk, int oldstate, int newstate) {
   if (sk->sk_protocol != IPPROTO_TCP) return 0;  // a BTF argument: a direct load
@@ -178,14 +190,8 @@ int BPF_PROG(handle_set_state, const struct sock* sk, int oldstate, int newstate
       known->local_port = sk->__sk_common.skc_num;
       return emit(sk, ZAGENT_SOCK_CONNECT, known, 0);
     }
-    case TCP_CLOSE: {
-      const struct owner* known = bpf_map_lookup_elem(&owners, &key);
-      if (!known) return 0;
-      __builtin_memcpy(&o, known, sizeof(o));
-      bpf_map_delete_elem(&owners, &key);
-      // A connect that never got established is reported as a close only.
-      return emit(sk, ZAGENT_SOCK_CLOSE, &o, 0);
-    }
+    case TCP_CLOSE:  // a connect that never got established is reported as a close only
+      return report_close(sk);
   }
   return 0;
 }
@@ -197,13 +203,7 @@ int BPF_PROG(handle_set_state, const struct sock* sk, int oldstate, int newstate
 SEC("tp_btf/tcp_receive_reset")
 int BPF_PROG(handle_receive_reset, const struct sock* sk) {
   if (sk->__sk_common.skc_state != TCP_SYN_SENT) return 0;
-  const __u64 key = (__u64)sk;
-  const struct owner* known = bpf_map_lookup_elem(&owners, &key);
-  if (!known) return 0;
-  struct owner o;
-  __builtin_memcpy(&o, known, sizeof(o));
-  bpf_map_delete_elem(&owners, &key);
-  return emit(sk, ZAGENT_SOCK_CLOSE, &o, 0);
+  return report_close(sk);
 }
 
 // The sock behind a file descriptor of the current process, or NULL; its

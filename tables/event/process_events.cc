@@ -7,7 +7,6 @@
 //
 // A process is named by (boot_id, pid, start_boot_ns) across all tables: a
 // fork, its exec, its sockets and files, and its exit share it.
-#include "journal/event_json.h"
 #include "journal/event_names.h"
 #include "journal/hash_chain.h"
 #include "tables/event_table.h"
@@ -76,13 +75,9 @@ const EventTable table{
            const auto* x = exec_of(r);
            if (!x) return c.null();
            thread_local std::string out;  // reused: no allocation per row
-           out = "[";
-           const uint32_t argc = column_value(x->argc(), r.row());
-           for (uint32_t i = 0; i < argc; ++i) {
-             if (i) out += ',';
-             append_json_string(r.string(column_value(x->argv(), r.run_first() + i)), &out);
-           }
-           out += ']';
+           json_array(
+               column_value(x->argc(), r.row()),
+               [&](size_t i) { return r.string(column_value(x->argv(), r.run_first() + i)); }, &out);
            c.text(out);
          }},
         {{"argv_truncated", ColumnType::Integer, "1 when argv was cut at the configured length"},

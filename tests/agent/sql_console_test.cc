@@ -343,10 +343,9 @@ TEST(ShellCommand, TablesListsTheEngineTables) {
 // Ctrl-C while a statement runs stops that statement, not the shell: the
 // next one still runs, and the failure shows in the exit code. (A runaway
 // recursive CTE with a CPU budget of 60 s: only the interrupt ends it soon.)
-constexpr char kRunaway[] = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c;\n";
 TEST(ShellCommand, InterruptStopsTheRunningStatementAndTheShellGoesOn) {
   const auto r = testing::run_interrupted({ZAGENT_BINARY, "shell", "--mode", "csv", "--max-cpu", "60"},
-                                          std::string(kRunaway) + "SELECT 42 AS answer;\n",
+                                          std::string(testing::kRunawayStatement) + "SELECT 42 AS answer;\n",
                                           std::chrono::milliseconds(800));
   ASSERT_TRUE(r.exited) << "the shell was ended by the signal";
   EXPECT_LT(r.after_signal, std::chrono::seconds(10));

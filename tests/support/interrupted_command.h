@@ -17,6 +17,11 @@ struct InterruptedRun {
   std::chrono::milliseconds after_signal{0};  // from SIGINT to its end
 };
 
+// A statement that only an interrupt (or a CPU limit) ends: it counts
+// forever.
+inline constexpr char kRunawayStatement[] =
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c;\n";
+
 InterruptedRun run_interrupted(const std::vector<std::string>& argv, const std::string& input,
                                std::chrono::milliseconds delay);
 
