@@ -16,6 +16,8 @@
 #include "journal/error.h"
 #include "journal/event_json.h"
 #include "journal/heap_policy.h"
+#include "journal/mapped_file.h"
+#include "replay/event_count.h"
 #include "replay/read_ahead.h"
 #include "replay/replay_options.h"
 #include "replay/zeek_script.h"
@@ -67,7 +69,24 @@ int replay_json(const ReplayOptions& options) {
   return code;
 }
 
-int replay_zeek(const ReplayOptions& options, bool prelude) {
+// Zeek parses the whole script before it looks at a packet, holding every
+// event as text: past `max_events` it would take minutes and gigabytes
+// (docs/performance.md, "Replay into Zeek"), so refuse before writing
+// anything and say how to cut the journal. 0: no limit.
+void check_size(ReplayOptions* options, uint64_t max_events) {
+  if (max_events == 0) return;
+  for (std::string& in : options->inputs)
+    if (in == "-") in = zagent::spool_stdin_to_file();  // read twice: counted, then replayed
+  if (zagent::replay::count_replay_events(*options, max_events) <= max_events) return;
+  throw zagent::Error("more than " + std::to_string(max_events) +
+                      " events to replay (--max-events): Zeek would parse them all as script text before the "
+                      "first packet, which takes minutes and about 1.2 GB per million events. Replay a part of "
+                      "the journal with --since/--until (see `zagent info` for its time range), --type or --host, "
+                      "or raise --max-events (0: no limit)");
+}
+
+int replay_zeek(ReplayOptions options, bool prelude, uint64_t max_events) {
+  check_size(&options, max_events);
   zagent::replay::ZeekScriptWriter script(stdout, prelude);
   const int code = replay(options, [&script](const zagent::Event& e, const std::string& host,
                                             const std::string& boot_id) { script.add(e, host, boot_id); });
@@ -85,6 +104,7 @@ int main(int argc, char** argv) {
   ReplayOptions options;
   std::string format = "zeek";
   bool no_prelude = false;
+  uint64_t max_events = zagent::replay::kDefaultMaxEvents;
   app.add_option("journal", options.inputs, "Journal directories, segment files, or '-' for standard input")
       ->required();
   app.add_option("--since", options.since, "Only events at or after T (RFC 3339 or epoch seconds; shifted time)");
@@ -100,11 +120,15 @@ int main(int argc, char** argv) {
   app.add_option("--format", format,
                  "zeek (default): a Zeek script for `zeek -C -r trace.pcap -`; json: JSON lines as `zagent cat` prints them")
       ->check(CLI::IsMember({"zeek", "json"}));
+  app.add_option("--max-events", max_events,
+                 "Refuse a Zeek script of more than N events (default " +
+                     std::to_string(zagent::replay::kDefaultMaxEvents) + "; 0: no limit): Zeek holds them all")
+      ->capture_default_str();
   app.add_flag("--no-prelude", no_prelude, "Load the installed zagent package (@load zagent) instead of embedding it");
   try {
     app.parse(argc, argv);
     options.read_options();  // bad values are refused before any output
-    return format == "json" ? replay_json(options) : replay_zeek(options, !no_prelude);
+    return format == "json" ? replay_json(options) : replay_zeek(options, !no_prelude, max_events);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitError;

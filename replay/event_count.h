@@ -1,0 +1,24 @@
+// How many events a replay would raise, counted before it writes anything,
+// so that zagent-replay can refuse a script too large for Zeek to load
+// (docs/replay.md, "Size") instead of letting Zeek run out of memory after
+// minutes of parsing. Counting reads the blocks in place (block_rows.h)
+// and skips by trailer whatever lies outside the window: far cheaper than
+// the replay itself.
+#pragma once
+
+#include <cstdint>
+
+#include "replay/replay_options.h"
+
+namespace zagent::replay {
+
+// zagent-replay's default --max-events: what Zeek 7.0 loads as script text
+// in about 2.5 GB and half a minute (docs/performance.md).
+constexpr uint64_t kDefaultMaxEvents = 2'000'000;
+
+// The events of `options.inputs` that the replay would write, counting no
+// further than `stop_after` + 1. Damage is not reported here: the replay
+// reports it. Inputs must be readable twice (no "-": spool it first).
+uint64_t count_replay_events(const ReplayOptions& options, uint64_t stop_after);
+
+}  // namespace zagent::replay
