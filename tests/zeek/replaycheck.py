@@ -33,13 +33,13 @@ def write_script(replay, journal, path, *options):
     return path
 
 
-def replay_run(directory, script, trace=None, seeds=None, extra=()):
+def replay_run(directory, script, trace=None, seeds=None, extra=(), stop_after=None):
     """Zeek on the replay script SCRIPT (as its standard input, as the card's
     pipe has it), next to TRACE when given."""
     args = ["-C", "-r", trace] if trace else []
     if seeds:
         args += ["-G", seeds]
-    return run_zeek(directory, [*args, "-", *extra], stdin=script)
+    return run_zeek(directory, [*args, "-", *extra], stdin=script, stop_after=stop_after)
 
 
 def _plain(s):

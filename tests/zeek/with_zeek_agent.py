@@ -30,9 +30,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 DATA = os.path.join(ROOT, "testdata", "replay-basic")
 PACKAGE = os.path.join(ROOT, "zeek")
 
-# zeek-agent listens for agents at zeek_init (WebSocket 9997, Broker 9998):
-# ephemeral ports here, so that parallel tests do not collide.
-QUIET_PORTS = ["ZeekAgent::listen_port=0/tcp", "Broker::default_port_websocket=0/tcp"]
+# zeek-agent listens for agents at zeek_init (on Zeek 5+ WebSocket only, 9997):
+# ephemeral ports here, so that parallel tests do not collide. Listening
+# keeps Zeek running after the pcap: it is stopped with SIGTERM after
+# STOP seconds, which ends it as the end of its input would (net_done,
+# then the logs).
+QUIET_PORTS = ["Broker::default_port_websocket=0/tcp"]
+STOP = 8
 
 # Prints every global identifier Zeek knows, with the file that defines it.
 LIST_IDS = """
@@ -62,7 +66,7 @@ def global_names(work, name, packages):
     listing = os.path.join(work, "ids.zeek")
     with open(listing, "w") as f:
         f.write(LIST_IDS)
-    directory = run_zeek(os.path.join(work, name), [*packages, listing, *QUIET_PORTS])
+    directory = run_zeek(os.path.join(work, name), [*packages, listing, *QUIET_PORTS], stop_after=STOP)
     return set(open(os.path.join(directory, "stdout")).read().split())
 
 
@@ -74,8 +78,8 @@ def test():
     with tempfile.TemporaryDirectory() as work:
         agent = zeek_agent_package(work)
         print(f"zeek-agent-v2: {agent}")
-        run_zeek(os.path.join(work, "agent-first"), ["-C", "-r", trace, agent, PACKAGE, *QUIET_PORTS])
-        run_zeek(os.path.join(work, "zagent-first"), ["-C", "-r", trace, PACKAGE, agent, *QUIET_PORTS])
+        run_zeek(os.path.join(work, "agent-first"), ["-C", "-r", trace, agent, PACKAGE, *QUIET_PORTS], stop_after=STOP)
+        run_zeek(os.path.join(work, "zagent-first"), ["-C", "-r", trace, PACKAGE, agent, *QUIET_PORTS], stop_after=STOP)
         print("ok: both packages load together, in either order, silently")
 
         base = global_names(work, "ids-base", [])
@@ -92,7 +96,7 @@ def test():
         seeds = make_seeds(os.path.join(work, "seeds"))
         alone = rc.replay_run(os.path.join(work, "alone"), script, trace, seeds=seeds)
         together = rc.replay_run(os.path.join(work, "together"), script, trace, seeds=seeds,
-                                 extra=[agent, *QUIET_PORTS])
+                                 extra=[agent, *QUIET_PORTS], stop_after=STOP)
         expect = Expectations()
         for name in ("zagent-process", "zagent-socket", "zagent-file", "zagent-sensor"):
             expect.expect(f"{name}.log with zeek-agent", logs(together, name), logs(alone, name))

@@ -32,24 +32,36 @@ class Failure(Exception):
     pass
 
 
-def run_zeek(directory, args, stdin=None):
+# What Zeek logs when it is stopped with SIGTERM (run_zeek's stop_after).
+TERMINATED = "Reporter::INFO\treceived termination signal"
+
+
+def run_zeek(directory, args, stdin=None, stop_after=None):
     """zeek ARGS in DIRECTORY (created), stdin from the file STDIN. Fails
     when Zeek exits non-zero or says anything on stderr or in reporter.log:
-    Zeek reports script errors and warnings there and exits 0 after some."""
+    Zeek reports script errors and warnings there and exits 0 after some.
+    STOP_AFTER: seconds after which Zeek is stopped with SIGTERM (it
+    finishes as at the end of its input), for scripts that listen on a
+    socket and so keep Zeek running after the pcap."""
     os.makedirs(directory, exist_ok=True)
     with open(os.path.join(directory, "stdout"), "wb") as out, \
          open(os.path.join(directory, "stderr"), "wb") as err:
         source = open(stdin, "rb") if stdin else subprocess.DEVNULL
         try:
-            code = subprocess.run(["zeek", *args], cwd=directory, stdin=source,
-                                  stdout=out, stderr=err).returncode
+            zeek = subprocess.Popen(["zeek", *args], cwd=directory, stdin=source, stdout=out, stderr=err)
+            try:
+                code = zeek.wait(timeout=stop_after)
+            except subprocess.TimeoutExpired:
+                zeek.terminate()
+                code = zeek.wait()
         finally:
             if stdin:
                 source.close()
     said = open(os.path.join(directory, "stderr"), errors="replace").read()
     reporter = os.path.join(directory, "reporter.log")
     if os.path.exists(reporter):
-        said += "".join(l for l in open(reporter, errors="replace") if not l.startswith("#"))
+        said += "".join(l for l in open(reporter, errors="replace")
+                        if not l.startswith("#") and not (stop_after and TERMINATED in l))
     if code != 0:
         raise Failure(f"zeek {' '.join(args)} (in {directory}) exited {code}:\n{said}")
     if said.strip():
