@@ -121,8 +121,7 @@ int main(int argc, char** argv) {
                  "zeek (default): a Zeek script for `zeek -C -r trace.pcap -`; json: JSON lines as `zagent cat` prints them")
       ->check(CLI::IsMember({"zeek", "json"}));
   app.add_option("--max-events", max_events,
-                 "Refuse a Zeek script of more than N events (default " +
-                     std::to_string(zagent::replay::kDefaultMaxEvents) + "; 0: no limit): Zeek holds them all")
+                 "Refuse a Zeek script of more than N events (0: no limit): Zeek holds them all")
       ->capture_default_str();
   app.add_flag("--no-prelude", no_prelude, "Load the installed zagent package (@load zagent) instead of embedding it");
   try {

@@ -20,9 +20,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import replaycheck as rc  # noqa: E402
-from zeektest import Expectations, make_seeds, logs, main, need_zeek, same_logs  # noqa: E402
+from zeektest import ROOT, Expectations, logs, main, need_zeek, same_logs  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.path.join(ROOT, "testdata", "replay-loopback")
 
 PY = "/usr/bin/python3"
@@ -96,25 +95,19 @@ def check_conn(expect, directory):
 
 def test():
     need_zeek()
-    build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
-    replay = os.path.join(build, "replay", "zagent-replay")
-    journal, trace = os.path.join(DATA, "journal.zst"), os.path.join(DATA, "trace.pcap")
-    events = rc.journal_events(replay, journal)
     expect = Expectations()
     with tempfile.TemporaryDirectory() as work:
-        script = rc.write_script(replay, journal, os.path.join(work, "replay.zeek"))
-        seeds = make_seeds(os.path.join(work, "seeds"))
-        one = rc.replay_run(os.path.join(work, "one"), script, trace, seeds=seeds)
+        r = rc.Replay(DATA, work)
+        one = r.run("one")
         conns, unattributed = check_conn(expect, one)
-        rc.check_logged(expect, events, one)
-        ends = 2 * len(conns)
-        print(f"{len(conns)} connections, {ends} ends; {ends - len(unattributed) - sum(1 for u in unattributed if u[1] == 'both ends')}"
-              f" ends attributed; not attributed:")
+        rc.check_logged(expect, r.events, one)
+        missing = sum(2 if end == "both ends" else 1 for _, end, _ in unattributed)
+        print(f"{len(conns)} connections, {2 * len(conns)} ends, {2 * len(conns) - missing} attributed;"
+              f" not attributed:")
         for what, end, why in unattributed:
             print(f"  {what}: {end} ({why})")
-        expect.done(f"ok: every end a host process had is attributed; all {len(events)} events logged")
-        two = rc.replay_run(os.path.join(work, "two"), script, trace, seeds=seeds)
-        names = same_logs(one, two)
+        expect.done(f"ok: every end a host process had is attributed; all {len(r.events)} events logged")
+        names = same_logs(one, r.run("two"))
         print(f"ok: a second run gives the same {len(names)} logs")
 
 

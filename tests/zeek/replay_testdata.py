@@ -24,9 +24,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import replaycheck as rc  # noqa: E402
-from zeektest import Expectations, make_seeds, main, need_zeek, same_logs  # noqa: E402
+from zeektest import ROOT, Expectations, main, need_zeek, same_logs  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.path.join(ROOT, "testdata", "replay-basic")
 
 # What testdata/replay-basic/README.md says happened, as conn.log must show it.
@@ -77,26 +76,19 @@ def check_conn(expect, directory):
 
 def test():
     need_zeek()
-    build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
-    replay = os.path.join(build, "replay", "zagent-replay")
-    journal, trace = os.path.join(DATA, "journal.zst"), os.path.join(DATA, "trace.pcap")
-    events = rc.journal_events(replay, journal)
     expect = Expectations()
     with tempfile.TemporaryDirectory() as work:
-        script = rc.write_script(replay, journal, os.path.join(work, "replay.zeek"))
-        seeds = make_seeds(os.path.join(work, "seeds"))
-        one = rc.replay_run(os.path.join(work, "one"), script, trace, seeds=seeds)
-        two = rc.replay_run(os.path.join(work, "two"), script, trace, seeds=seeds)
+        r = rc.Replay(DATA, work)
+        one, two = r.run("one"), r.run("two")
         check_conn(expect, one)
-        rc.check_logged(expect, events, one)
-        expect.done(f"ok: conn.log names both ends; all {len(events)} events logged at their times")
+        rc.check_logged(expect, r.events, one)
+        expect.done(f"ok: conn.log names both ends; all {len(r.events)} events logged at their times")
 
         names = same_logs(one, two)
         print(f"ok: a second run gives the same {len(names)} logs ({', '.join(names)})")
 
-        bare = rc.replay_run(os.path.join(work, "bare"), script)
         expect = Expectations()
-        rc.check_logged(expect, events, bare)
+        rc.check_logged(expect, r.events, r.run("bare", packets=False))
         expect.done("ok: without packets every event is raised and logged")
 
         # The installed package instead of the embedded one: zeek/ on
@@ -105,9 +97,8 @@ def test():
         os.makedirs(site)
         os.symlink(os.path.join(ROOT, "zeek"), os.path.join(site, "zagent"))
         os.environ["ZEEKPATH"] = site + ":" + os.popen("zeek-config --zeekpath").read().strip()
-        script = rc.write_script(replay, journal, os.path.join(work, "no-prelude.zeek"), "--no-prelude")
-        three = rc.replay_run(os.path.join(work, "no-prelude"), script, trace, seeds=seeds)
-        same_logs(one, three)
+        script = rc.write_script(r.replay, r.journal, os.path.join(work, "no-prelude.zeek"), "--no-prelude")
+        same_logs(one, r.run("no-prelude", script=script))
         print("ok: --no-prelude (@load zagent) gives the same logs")
 
 

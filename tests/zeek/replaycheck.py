@@ -5,8 +5,9 @@ its zagent-*.log at its recorded time with its fields."""
 import json
 import os
 import subprocess
+import sys
 
-from zeektest import Failure, logs, run_zeek
+from zeektest import ROOT, Failure, logs, make_seeds, run_zeek
 
 # The log each event type goes to, and the action its line carries.
 LOG_OF = {
@@ -40,6 +41,26 @@ def replay_run(directory, script, trace=None, seeds=None, extra=(), stop_after=N
     if seeds:
         args += ["-G", seeds]
     return run_zeek(directory, [*args, "-", *extra], stdin=script, stop_after=stop_after)
+
+
+class Replay:
+    """A testdata capture (DATA/journal.zst, DATA/trace.pcap) and its replay
+    script, written once into WORK, with one seed file for every run."""
+
+    def __init__(self, data, work):
+        build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
+        self.replay = os.path.join(build, "replay", "zagent-replay")
+        self.journal = os.path.join(data, "journal.zst")
+        self.trace = os.path.join(data, "trace.pcap")
+        self.work = work
+        self.events = journal_events(self.replay, self.journal)
+        self.script = write_script(self.replay, self.journal, os.path.join(work, "replay.zeek"))
+        self.seeds = make_seeds(os.path.join(work, "seeds"))
+
+    def run(self, name, packets=True, script=None, **options):
+        """The replay (SCRIPT, else the default one) through Zeek in WORK/NAME."""
+        return replay_run(os.path.join(self.work, name), script or self.script,
+                          self.trace if packets else None, seeds=self.seeds, **options)
 
 
 def _plain(s):

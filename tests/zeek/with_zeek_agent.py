@@ -24,9 +24,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import replaycheck as rc  # noqa: E402
-from zeektest import Expectations, make_seeds, Failure, logs, main, need_zeek, run_zeek, skip  # noqa: E402
+from zeektest import ROOT, Expectations, Failure, logs, main, need_zeek, run_zeek, skip  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.path.join(ROOT, "testdata", "replay-basic")
 PACKAGE = os.path.join(ROOT, "zeek")
 
@@ -72,8 +71,6 @@ def global_names(work, name, packages):
 
 def test():
     need_zeek()
-    build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
-    replay = os.path.join(build, "replay", "zagent-replay")
     trace = os.path.join(DATA, "trace.pcap")
     with tempfile.TemporaryDirectory() as work:
         agent = zeek_agent_package(work)
@@ -92,11 +89,9 @@ def test():
         expect.check("zeek-agent-v2 defined no names: not loaded?", len(theirs) > 10)
         expect.done(f"ok: no shared names ({len(ours)} of zagent's, {len(theirs)} of zeek-agent's)")
 
-        script = rc.write_script(replay, os.path.join(DATA, "journal.zst"), os.path.join(work, "replay.zeek"))
-        seeds = make_seeds(os.path.join(work, "seeds"))
-        alone = rc.replay_run(os.path.join(work, "alone"), script, trace, seeds=seeds)
-        together = rc.replay_run(os.path.join(work, "together"), script, trace, seeds=seeds,
-                                 extra=[agent, *QUIET_PORTS], stop_after=STOP)
+        r = rc.Replay(DATA, work)
+        alone = r.run("alone")
+        together = r.run("together", extra=[agent, *QUIET_PORTS], stop_after=STOP)
         expect = Expectations()
         for name in ("zagent-process", "zagent-socket", "zagent-file", "zagent-sensor"):
             expect.expect(f"{name}.log with zeek-agent", logs(together, name), logs(alone, name))

@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 SKIPPED = 77
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def skip(why):
