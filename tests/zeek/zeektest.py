@@ -8,6 +8,7 @@ passed.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -93,12 +94,14 @@ def _value(text, zeek_type):
         return float(text)
     if zeek_type == "bool":
         return text == "T"
-    return text
+    # A string that would read as a marker ("-", "(empty)") or holds a
+    # separator is written with \xNN escapes: an argv element "-" is "\x2d".
+    return re.sub(r"\\x([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), text)
 
 
 def read_log(path):
     """The lines of an ASCII Zeek log as dicts, each value of its #types
-    (unset fields are None; vectors are lists; strings as Zeek escaped them)."""
+    (unset fields are None; vectors are lists; \\xNN escapes decoded)."""
     fields, types, rows = [], [], []
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
         for line in f:
