@@ -1,6 +1,6 @@
 // How many events a replay would raise, counted before it writes anything,
 // so that zagent-replay can refuse a script too large for Zeek to load
-// (docs/replay.md, "Size") instead of letting Zeek run out of memory after
+// (docs/replay.md, "Too many events for one Zeek") instead of letting Zeek run out of memory after
 // minutes of parsing. Counting reads the blocks in place (block_rows.h)
 // and skips by trailer whatever lies outside the window: far cheaper than
 // the replay itself.

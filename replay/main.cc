@@ -71,7 +71,7 @@ int replay_json(const ReplayOptions& options) {
 
 // Zeek parses the whole script before it looks at a packet, holding every
 // event as text: past `max_events` it would take minutes and gigabytes
-// (docs/performance.md, "Replay into Zeek"), so refuse before writing
+// (docs/performance.md, "Replay through Zeek"), so refuse before writing
 // anything and say how to cut the journal. 0: no limit.
 void check_size(ReplayOptions* options, uint64_t max_events) {
   if (max_events == 0) return;
