@@ -193,6 +193,13 @@ QueryStats QueryEngine::run(std::string_view sql, RowSink& sink, std::function<b
     std::vector<std::string> names;
     for (int i = 0; i < n; ++i) names.emplace_back(sqlite3_column_name(stmt.get(), i));
     sink.columns(names);
+    std::vector<ColumnOrigin> origins(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      const char* table = sqlite3_column_table_name(stmt.get(), i);
+      const char* column = sqlite3_column_origin_name(stmt.get(), i);
+      if (table && column) origins[static_cast<size_t>(i)] = {table, column};
+    }
+    sink.origins(origins);
     uint64_t rows = 0;
     Row row(static_cast<size_t>(n));
     int rc;

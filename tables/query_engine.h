@@ -33,11 +33,21 @@ struct QueryLimits {
   int64_t max_memory_bytes = 0;
 };
 
+// Where a result column comes from: the table and column it reads as it
+// is, or empty for an expression (count(*), a || b).
+struct ColumnOrigin {
+  std::string table;
+  std::string column;
+};
+
 // Where a query's results go, statement by statement.
 class RowSink {
  public:
   virtual ~RowSink() = default;
   virtual void columns(const std::vector<std::string>& names) = 0;
+  // Right after columns(): where each comes from, for a sink that types
+  // values by their table's schema (agent/zeek's results for Zeek).
+  virtual void origins(const std::vector<ColumnOrigin>&) {}
   virtual void row(const Row& values) = 0;
 };
 

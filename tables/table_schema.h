@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace zagent::tables {
@@ -22,12 +23,31 @@ struct Column {
   bool argument = false;
 };
 
+// The Zeek type a column's values have when a query's rows go to Zeek
+// (agent/zeek/result_row.h). A column without one goes by its SQL type:
+// INTEGER as int, REAL as double, TEXT and BLOB as string. The tables that
+// zeek-agent v2's Zeek package reads name the types its records declare.
+enum class ZeekType {
+  Count,      // INTEGER >= 0
+  Bool,       // INTEGER 0 or 1
+  Interval,   // INTEGER ns
+  Time,       // INTEGER ns since the Unix epoch
+  Addr,       // TEXT, an IPv4 or IPv6 address
+  StringSet,  // TEXT, a JSON array of strings
+  AddrSet,    // TEXT, a JSON array of addresses
+  // TEXT, a JSON array sent as a vector (Zeek reads it as a record): whole
+  // numbers >= 0 as count, < 0 as int, others as double; strings; null unset.
+  Record,
+};
+
 struct TableSchema {
   std::string name;
   std::string summary;
   std::vector<Column> columns;
   // A query that shows the table off, for the documentation.
   std::string example;
+  // Columns whose Zeek type is not their SQL type's (above).
+  std::vector<std::pair<std::string, ZeekType>> zeek_types = {};
 
   // "CREATE TABLE x(name TYPE, ..., arg TYPE HIDDEN)" for sqlite3_declare_vtab.
   std::string declaration() const;

@@ -192,6 +192,7 @@ class FilesColumns final : public SnapshotTable {
              "strings for text and blob; null for a missing field or one that is not of its type"},
         },
         "SELECT columns FROM files_columns('/etc/passwd', '$1:text,$3:count', ':')",
+        {{"number", ZeekType::Count}, {"columns", ZeekType::Record}},
     };
     return schema;
   }

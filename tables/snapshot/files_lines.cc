@@ -28,6 +28,7 @@ class FilesLines final : public SnapshotTable {
             {"content", ColumnType::Blob, "the line, without its newline and surrounding white space"},
         },
         "SELECT path, content FROM files_lines('/home/*/.ssh/authorized_keys')",
+        {{"number", ZeekType::Count}},
     };
     return schema;
   }

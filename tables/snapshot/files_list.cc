@@ -60,6 +60,7 @@ class FilesList final : public SnapshotTable {
             {"size", ColumnType::Integer, "size in bytes"},
         },
         "SELECT path, uid, mode FROM files_list('/etc/cron.d/*')",
+        {{"uid", ZeekType::Count}, {"gid", ZeekType::Count}, {"mtime", ZeekType::Time}, {"size", ZeekType::Count}},
     };
     return schema;
   }

@@ -67,6 +67,10 @@ class Processes final : public SnapshotTable {
             {"stime", ColumnType::Integer, "system CPU time consumed, in ns"},
         },
         "SELECT pid, ppid, name, uid FROM processes WHERE name = 'sshd'",
+        {{"pid", ZeekType::Count}, {"ppid", ZeekType::Count}, {"uid", ZeekType::Count}, {"gid", ZeekType::Count},
+         {"ruid", ZeekType::Count}, {"rgid", ZeekType::Count}, {"startup", ZeekType::Interval},
+         {"vsize", ZeekType::Count}, {"rsize", ZeekType::Count}, {"utime", ZeekType::Interval},
+         {"stime", ZeekType::Interval}},
     };
     return schema;
   }

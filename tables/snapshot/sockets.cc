@@ -139,6 +139,8 @@ class Sockets final : public SnapshotTable {
             {"state", ColumnType::Text, "TCP state (`LISTEN`, `ESTABLISHED`, ...); null for UDP"},
         },
         "SELECT pid, process, local_addr, local_port FROM sockets WHERE state = 'LISTEN'",
+        {{"pid", ZeekType::Count}, {"protocol", ZeekType::Count}, {"local_addr", ZeekType::Addr},
+         {"local_port", ZeekType::Count}, {"remote_addr", ZeekType::Addr}, {"remote_port", ZeekType::Count}},
     };
     return schema;
   }

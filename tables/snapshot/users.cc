@@ -74,6 +74,7 @@ class Users final : public SnapshotTable {
             {"email", ColumnType::Text, "email address: always null on Linux"},
         },
         "SELECT name, uid, shell FROM users WHERE is_system = 0",
+        {{"is_admin", ZeekType::Bool}, {"is_system", ZeekType::Bool}, {"gid", ZeekType::Count}},
     };
     return schema;
   }

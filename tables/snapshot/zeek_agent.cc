@@ -172,6 +172,9 @@ class ZeekAgent final : public SnapshotTable {
              "ns since the Unix epoch; null when none"},
         },
         "SELECT hostname, uptime, events_recorded, events_lost, journal_bytes FROM zeek_agent",
+        {{"addresses", ZeekType::AddrSet}, {"agent_version", ZeekType::Count}, {"uptime", ZeekType::Interval},
+         {"tables", ZeekType::StringSet}, {"events_recorded", ZeekType::Count}, {"events_lost", ZeekType::Count},
+         {"journal_bytes", ZeekType::Count}, {"oldest_event", ZeekType::Time}, {"newest_event", ZeekType::Time}},
     };
     return schema;
   }
