@@ -7,7 +7,8 @@
 - they share no global name: every identifier the one package defines is
   absent from the other (read from Zeek's own list, `global_ids()`);
 - a replay with zeek-agent loaded writes the same zagent logs and conn.log
-  fields as without it, and zeek-agent still writes zeek-agent.log.
+  fields as without it. (zeek-agent writes zeek-agent.log only when an
+  agent says hello: the live side, tested with zagent run.)
 
 zeek-agent-v2 comes from ZEEK_AGENT_V2 (its checkout: the directory with
 zkg.meta), else from zkg's installed packages (@load zeek-agent-v2).
@@ -66,7 +67,9 @@ def global_names(work, name, packages):
     with open(listing, "w") as f:
         f.write(LIST_IDS)
     directory = run_zeek(os.path.join(work, name), [*packages, listing, *QUIET_PORTS], stop_after=STOP)
-    return set(open(os.path.join(directory, "stdout")).read().split())
+    # Zeek names each anonymous function "Module::lambda_<hash>", with a
+    # hash that changes with what else is loaded: not a name anyone defined.
+    return {n for n in open(os.path.join(directory, "stdout")).read().split() if "::lambda_<" not in n}
 
 
 def test():
@@ -98,7 +101,6 @@ def test():
         zagent_fields = lambda d: [{k: v for k, v in c.items() if k.startswith(("id.", "zagent_"))}
                                    for c in logs(d, "conn")]
         expect.expect("conn.log's zagent fields with zeek-agent", zagent_fields(together), zagent_fields(alone))
-        expect.check("zeek-agent wrote no zeek-agent.log", os.path.exists(os.path.join(together, "zeek-agent.log")))
         expect.done("ok: a replay with zeek-agent loaded writes the same zagent logs and conn.log fields")
 
 
