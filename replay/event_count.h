@@ -12,8 +12,9 @@
 
 namespace zagent::replay {
 
-// zagent-replay's default --max-events: what Zeek 7.0 loads as script text
-// in about 2.5 GB and half a minute (docs/performance.md).
+// zagent-replay's default --max-events: Zeek 7.0 takes about 145 s and
+// 1.5 GB per million events of script (docs/performance.md, "Replay
+// through Zeek"), so this is about 5 minutes and 3.3 GB.
 constexpr uint64_t kDefaultMaxEvents = 2'000'000;
 
 // The events of `options.inputs` that the replay would write, counting no

@@ -80,7 +80,7 @@ void check_size(ReplayOptions* options, uint64_t max_events) {
   if (zagent::replay::count_replay_events(*options, max_events) <= max_events) return;
   throw zagent::Error("more than " + std::to_string(max_events) +
                       " events to replay (--max-events): Zeek would parse them all as script text before the "
-                      "first packet, which takes minutes and about 1.2 GB per million events. Replay a part of "
+                      "first packet, which takes about 2.5 minutes and 1.5 GB per million events. Replay a part of "
                       "the journal with --since/--until (see `zagent info` for its time range), --type or --host, "
                       "or raise --max-events (0: no limit)");
 }

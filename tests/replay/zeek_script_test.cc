@@ -293,5 +293,41 @@ TEST(ZeekScript, TheTestdataScriptIsTheGolden) {
   EXPECT_EQ(events, 141u);
 }
 
+// --max-events: counted before anything is written, on files and on
+// standard input alike; past it, exit 2 and a message that names the limit
+// and the ways to cut the journal; the selection counts, not the journal.
+TEST(ZeekScript, MoreEventsThanMaxEventsAreRefusedBeforeAnyOutput) {
+  const std::string journal = kData + "/journal.zst";
+  const auto whole = run_command(kReplay + " " + journal);
+  ASSERT_EQ(whole.status, 0);
+  EXPECT_EQ(run_command(kReplay + " --max-events 141 " + journal).out, whole.out);  // 141 events: at the limit
+  EXPECT_EQ(run_command("cat " + journal + " | " + kReplay + " --max-events 141 -").out, whole.out);
+
+  for (const std::string& input : {journal, std::string("- < ") + journal}) {
+    const auto refused = run_command(kReplay + " --max-events 140 " + input + " 2>&1");
+    EXPECT_EQ(refused.status, 2) << input;
+    EXPECT_EQ(refused.out,
+              "zagent-replay: more than 140 events to replay (--max-events): Zeek would parse them all as script "
+              "text before the first packet, which takes about 2.5 minutes and 1.5 GB per million events. Replay a "
+              "part of the journal with --since/--until (see `zagent info` for its time range), --type or --host, "
+              "or raise --max-events (0: no limit)\n")
+        << input;
+  }
+  // A selection under the limit passes; --max-events 0 is no limit; JSON
+  // is not for Zeek's parser and has none.
+  const auto sockets = run_command(kReplay + " --format json --type socket " + journal + " | wc -l");
+  const int socket_events = std::stoi(sockets.out);
+  ASSERT_GT(socket_events, 0);
+  ASSERT_LT(socket_events, 140);
+  const auto some = run_command(kReplay + " --type socket --max-events " + std::to_string(socket_events) + " " + journal);
+  EXPECT_EQ(some.status, 0);
+  size_t events = 0;
+  for (const auto& b : batches_of(some.out)) events += b.size();
+  EXPECT_EQ(events, static_cast<size_t>(socket_events));
+  EXPECT_EQ(run_command(kReplay + " --max-events 0 " + journal).out, whole.out);
+  const auto json_lines = run_command(kReplay + " --format json --max-events 1 " + journal + " | wc -l");
+  EXPECT_EQ(std::stoi(json_lines.out), 141);
+}
+
 }  // namespace
 }  // namespace zagent::replay
