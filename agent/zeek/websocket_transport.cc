@@ -1,0 +1,260 @@
+// Broker's WebSocket JSON API, client side, on Boost.Beast: the topics
+// array, then the server's ack; then data-message objects both ways
+// (docs/protocol.md, "WebSocket"). Asynchronous operations driven by one
+// io_context on the caller's thread, so that every step has a deadline.
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <nlohmann/json.hpp>
+
+#include <deque>
+
+#include "agent/zeek/broker_json.h"
+#include "agent/zeek/transport.h"
+#include "journal/error.h"
+
+namespace zagent::zeek {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace websocket = boost::beast::websocket;
+using tcp = boost::asio::ip::tcp;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+std::string Endpoint::display() const {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+namespace {
+
+constexpr const char* kPath = "/v1/messages/json";
+constexpr size_t kInboxMax = 1024;  // messages read ahead; then reading waits for the caller
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+
+using PlainStream = websocket::stream<beast::tcp_stream>;
+using TlsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
+template <class Stream>
+class WebSocketTransport : public Transport {
+ public:
+  explicit WebSocketTransport(Endpoint endpoint) : endpoint_(std::move(endpoint)), ws_(make_stream()) {}
+
+  std::string connect(const std::vector<std::string>& topics, std::chrono::milliseconds timeout) override {
+    const auto deadline = Clock::now() + timeout;
+    const std::string where = (tls() ? "wss://" : "ws://") + endpoint_.display() + kPath;
+    tcp::resolver resolver(ioc_);
+    tcp::resolver::results_type addresses;
+    beast::error_code ec;
+    bool done = false;
+    resolver.async_resolve(endpoint_.host, std::to_string(endpoint_.port),
+                           [&](beast::error_code e, tcp::resolver::results_type r) {
+                             ec = e, addresses = std::move(r), done = true;
+                           });
+    wait(done, deadline, where + ": resolving " + endpoint_.host);
+    check(ec, where + ": resolving " + endpoint_.host);
+    auto& tcp_layer = beast::get_lowest_layer(ws_);
+    tcp_layer.expires_at(deadline);
+    done = false;
+    tcp_layer.async_connect(addresses, [&](beast::error_code e, const tcp::endpoint&) { ec = e, done = true; });
+    wait(done, deadline, where + ": connecting");
+    check(ec, where + ": connecting");
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      auto& tls_layer = ws_.next_layer();
+      if (!SSL_set_tlsext_host_name(tls_layer.native_handle(), endpoint_.host.c_str())) {
+        throw Error(where + ": cannot set the TLS server name");
+      }
+      if (endpoint_.tls.verify) tls_layer.set_verify_callback(ssl::host_name_verification(endpoint_.host));
+      done = false;
+      tls_layer.async_handshake(ssl::stream_base::client, [&](beast::error_code e) { ec = e, done = true; });
+      wait(done, deadline, where + ": TLS handshake");
+      check(ec, where + ": TLS handshake");
+    }
+    tcp_layer.expires_never();  // the websocket stream keeps its own timeouts from here on
+    websocket::stream_base::timeout t = websocket::stream_base::timeout::suggested(beast::role_type::client);
+    t.handshake_timeout = std::chrono::duration_cast<std::chrono::seconds>(deadline - Clock::now()) +
+                          std::chrono::seconds(1);
+    t.idle_timeout = std::chrono::seconds(60);  // a silent peer is pinged, then given up
+    t.keep_alive_pings = true;
+    ws_.set_option(t);
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::request_type& req) { req.set(beast::http::field::user_agent, "zagent"); }));
+    done = false;
+    ws_.async_handshake(endpoint_.display(), kPath, [&](beast::error_code e) { ec = e, done = true; });
+    wait(done, deadline, where + ": WebSocket handshake");
+    check(ec, where + ": WebSocket handshake");
+    ws_.text(true);
+    write(json(topics).dump(), deadline);
+    // The first message is the server's answer to the subscription.
+    const json ack = read_json(deadline, where + ": waiting for the ack");
+    const std::string type = ack.value("type", "");
+    if (type == "error") {
+      throw Error(where + ": the server refused the subscription: " + ack.value("code", "?") + " (" +
+                  ack.value("context", "") + ")");
+    }
+    if (type != "ack") throw Error(where + ": want an ack, got " + ack.dump().substr(0, 200));
+    connected_ = true;
+    return ack.value("version", "");
+  }
+
+  void publish(const std::string& topic, const ZeekEvent& event) override {
+    json message = to_json(encode_event(event));
+    message["type"] = "data-message";
+    message["topic"] = topic;
+    write(message.dump(-1, ' ', false, json::error_handler_t::replace), Clock::now() + kWriteTimeout);
+  }
+
+  std::optional<Received> receive(std::chrono::milliseconds timeout) override {
+    const auto deadline = Clock::now() + timeout;
+    while (true) {
+      while (!inbox_.empty()) {
+        std::string text = std::move(inbox_.front());
+        inbox_.pop_front();
+        if (auto r = decode(text)) return r;
+      }
+      arm_read();
+      ioc_.restart();
+      while (inbox_.empty() && !read_error_ && Clock::now() < deadline) ioc_.run_one_until(deadline);
+      if (read_error_) throw Error(endpoint_.display() + ": " + read_error_.message());
+      if (inbox_.empty()) return std::nullopt;
+    }
+  }
+
+ private:
+  bool tls() const { return std::is_same_v<Stream, TlsStream>; }
+
+  Stream make_stream() {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      tls_ctx_.emplace(ssl::context::tls_client);
+      ssl::context& c = *tls_ctx_;
+      c.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+      const TlsOptions& o = endpoint_.tls;
+      beast::error_code ec;
+      if (o.ca_file.empty()) {
+        c.set_default_verify_paths(ec);
+      } else {
+        c.load_verify_file(o.ca_file, ec);
+      }
+      check(ec, "TLS CA " + (o.ca_file.empty() ? std::string("(system)") : o.ca_file));
+      if (!o.cert_file.empty()) {
+        c.use_certificate_chain_file(o.cert_file, ec);
+        check(ec, "TLS certificate " + o.cert_file);
+        c.use_private_key_file(o.key_file.empty() ? o.cert_file : o.key_file, ssl::context::pem, ec);
+        check(ec, "TLS key " + (o.key_file.empty() ? o.cert_file : o.key_file));
+      }
+      c.set_verify_mode(o.verify ? ssl::verify_peer : ssl::verify_none);
+      return Stream(ioc_, c);
+    } else {
+      return Stream(ioc_);
+    }
+  }
+
+  static void check(const beast::error_code& ec, const std::string& what) {
+    if (ec) throw Error(what + ": " + ec.message());
+  }
+
+  // Runs the loop until `done` or the deadline; at the deadline the socket
+  // is closed (the pending operation then ends with an error).
+  void wait(bool& done, Clock::time_point deadline, const std::string& what) {
+    ioc_.restart();
+    while (!done) {
+      if (Clock::now() >= deadline) {
+        beast::get_lowest_layer(ws_).socket().close();
+        throw Error(what + ": timed out");
+      }
+      ioc_.run_one_until(deadline);
+    }
+  }
+
+  void write(const std::string& text, Clock::time_point deadline) {
+    if (read_error_) throw Error(endpoint_.display() + ": " + read_error_.message());
+    bool done = false;
+    beast::error_code ec;
+    ws_.async_write(net::buffer(text), [&](beast::error_code e, size_t) { ec = e, done = true; });
+    wait(done, deadline, endpoint_.display() + ": sending");
+    check(ec, endpoint_.display() + ": sending");
+  }
+
+  // One read outstanding at a time; what it reads goes to the inbox.
+  void arm_read() {
+    if (reading_ || read_error_ || inbox_.size() >= kInboxMax) return;
+    reading_ = true;
+    ws_.async_read(buffer_, [this](beast::error_code ec, size_t) {
+      reading_ = false;
+      if (ec) {
+        read_error_ = ec;
+        return;
+      }
+      inbox_.push_back(beast::buffers_to_string(buffer_.data()));
+      buffer_.consume(buffer_.size());
+      arm_read();
+    });
+  }
+
+  json read_json(Clock::time_point deadline, const std::string& what) {
+    arm_read();
+    ioc_.restart();
+    while (inbox_.empty() && !read_error_) {
+      if (Clock::now() >= deadline) {
+        beast::get_lowest_layer(ws_).socket().close();
+        throw Error(what + ": timed out");
+      }
+      ioc_.run_one_until(deadline);
+    }
+    if (read_error_) throw Error(what + ": " + read_error_.message());
+    std::string text = std::move(inbox_.front());
+    inbox_.pop_front();
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded()) throw Error(what + ": not JSON: " + text.substr(0, 200));
+    return j;
+  }
+
+  std::optional<Received> decode(const std::string& text) {
+    const json j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      warn("not a JSON object: " + text.substr(0, 200));
+      return std::nullopt;
+    }
+    const std::string type = j.value("type", "");
+    if (type == "error") {
+      warn("the server says: " + j.value("code", "?") + " (" + j.value("context", "") + ")");
+      return std::nullopt;
+    }
+    if (type != "data-message" || !j.contains("topic") || !j["topic"].is_string()) {
+      warn("not a data message: " + text.substr(0, 200));
+      return std::nullopt;
+    }
+    try {
+      return Received{j["topic"].get<std::string>(), decode_event(from_json(j))};
+    } catch (const Error& e) {
+      warn(std::string("a message on ") + j["topic"].get<std::string>() + " that is not a Zeek event: " + e.what());
+      return std::nullopt;
+    }
+  }
+
+  Endpoint endpoint_;
+  net::io_context ioc_;
+  std::optional<ssl::context> tls_ctx_;
+  Stream ws_;
+  beast::flat_buffer buffer_;
+  std::deque<std::string> inbox_;
+  bool reading_ = false;
+  bool connected_ = false;
+  beast::error_code read_error_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_websocket_transport(const Endpoint& endpoint) {
+  if (endpoint.tls.enabled) return std::make_unique<WebSocketTransport<TlsStream>>(endpoint);
+  return std::make_unique<WebSocketTransport<PlainStream>>(endpoint);
+}
+
+}  // namespace zagent::zeek
