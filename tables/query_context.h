@@ -31,6 +31,10 @@ struct AgentStatus {
   int64_t started_ts = 0;  // ns since the epoch
   uint64_t events_recorded = 0;
   uint64_t events_lost = 0;
+  // The agent's identity to Zeek (agent/zeek/agent_identity.h); "" when it
+  // has none (no Zeek configured): then the host's machine id.
+  std::string agent_id;
+  std::string instance_id;
 };
 
 struct QueryContext {

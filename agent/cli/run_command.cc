@@ -12,6 +12,9 @@
 #include "agent/recorder/config.h"
 #include "agent/recorder/live_journal.h"
 #include "agent/recorder/recorder.h"
+#include "agent/zeek/agent_identity.h"
+#include "agent/zeek/zeek_link.h"
+#include "agent/zeek/zeek_options.h"
 #include "journal/error.h"
 
 namespace zagent::cli {
@@ -33,7 +36,42 @@ struct RunArgs {
   std::string sensor;
   std::string query_socket;
   bool query_socket_given = false;
+  std::vector<std::string> zeek;  // host:port, more destinations
+  std::vector<std::string> zeek_groups;
+  bool zeek_no_tls = false;
+  std::string zeek_state_dir;
 };
+
+// The Zeek destinations of the file and the flags, each on its own link.
+std::vector<std::unique_ptr<zeek::ZeekLink>> start_zeek_links(const zeek::ZeekOptions& zo, const RecorderOptions& o,
+                                                              LiveJournal& live) {
+  std::vector<std::unique_ptr<zeek::ZeekLink>> links;
+  if (zo.destinations.empty()) return links;
+  const zeek::AgentIdentity identity = zeek::load_agent_identity(zo.state_dir);
+  zeek::SessionOptions so;
+  so.agent_id = identity.agent_id;
+  so.instance_id = identity.instance_id;
+  so.groups = zo.groups;
+  so.hello_interval_ns = zo.hello_interval_ns;
+  so.zeek_timeout_ns = zo.timeout_ns;
+  tables::QueryContext context;
+  context.journals = {o.journal.dir};
+  context.live_tail = [&live] { return live.tail(); };
+  context.agent_status = [&live, identity] {
+    tables::AgentStatus s = live.status();
+    s.agent_id = identity.agent_id;
+    s.instance_id = identity.instance_id;
+    return s;
+  };
+  std::fprintf(stderr, "zagent: agent id %s for Zeek\n", identity.agent_id.c_str());
+  for (const zeek::Destination& d : zo.destinations) {
+    links.push_back(std::make_unique<zeek::ZeekLink>(d, so, context, o.query_limits, zo.reconnect_max_ns));
+    links.back()->log = [tty = ::isatty(STDERR_FILENO)](const std::string& line) {
+      std::fprintf(stderr, "%szagent: %s\n", tty ? "\r\033[K" : "", line.c_str());
+    };
+  }
+  return links;
+}
 
 int run_record(const RunArgs& args) {
   // Without root nothing can record; without BTF the fallback can (sensor_set.h).
@@ -49,7 +87,14 @@ int run_record(const RunArgs& args) {
 
   RecorderOptions o;
   o.journal.dir = "/var/lib/zagent/journal";
-  if (!args.config.empty()) load_config(args.config, &o);
+  zeek::ZeekOptions zo;
+  if (!args.config.empty()) {
+    load_config(args.config, &o, [&zo](ConfigReader& r, const toml::table& root) { zeek::read_zeek_config(r, root, &zo); });
+  }
+  if (args.zeek_no_tls) zo.tls.enabled = false;
+  for (const std::string& d : args.zeek) zo.destinations.push_back(zeek::parse_destination(d, zo));
+  zo.groups.insert(zo.groups.end(), args.zeek_groups.begin(), args.zeek_groups.end());
+  if (!args.zeek_state_dir.empty()) zo.state_dir = args.zeek_state_dir;
   // Flags win over the file.
   if (!args.journal.empty()) o.journal.dir = args.journal;
   if (args.ring_kib) o.ring_bytes = args.ring_kib * 1024;
@@ -62,7 +107,10 @@ int run_record(const RunArgs& args) {
   const bool tty = ::isatty(STDERR_FILENO);
   int ticks = 0;
   // On a terminal a status line refreshed every second; otherwise a line a minute.
-  o.status = [tty, &ticks](const std::string& line) {
+  std::vector<std::unique_ptr<zeek::ZeekLink>> links;
+  o.status = [tty, &ticks, &links](const std::string& recorder_line) {
+    std::string line = recorder_line;
+    for (const auto& link : links) line += " | zeek " + link->status_line();
     if (tty) {
       std::fprintf(stderr, "\r\033[K%s", line.c_str());
     } else if (++ticks % 60 == 0) {
@@ -85,8 +133,10 @@ int run_record(const RunArgs& args) {
       std::fprintf(stderr, "zagent: warning: no live queries: %s\n", e.what());
     }
   }
+  links = start_zeek_links(zo, o, live);
   Recorder recorder(o);
   recorder.run(g_stop, g_rotate);
+  links.clear();  // each says agent_shutdown_v1 to its Zeek
   if (tty) std::fprintf(stderr, "\n");
   std::fprintf(stderr, "zagent: stopped; journal closed cleanly\n");
   return kExitOk;
@@ -115,6 +165,11 @@ void add_run_command(CLI::App& app, int* exit_code) {
         args->query_socket_given = true;
       },
       "Unix socket for `zagent query --agent` (default /run/zagent/query.sock; \"\": none)");
+  cmd->add_option("--zeek", args->zeek,
+                  "A Zeek to connect to, host:port ([IPv6]:port); repeat for more; adds to the configured ones");
+  cmd->add_option("--zeek-group", args->zeek_groups, "A group this agent is in for Zeek (besides all and linux)");
+  cmd->add_flag("--zeek-no-tls", args->zeek_no_tls, "Plain WebSocket to Zeek (ws://), as Zeek 8's default server");
+  cmd->add_option("--state-dir", args->zeek_state_dir, "Where the agent keeps its id for Zeek (default /var/lib/zagent)");
   cmd->callback([args, exit_code] { *exit_code = run_record(*args); });
 }
 

@@ -11,7 +11,8 @@ SensorMode parse_sensor_mode(const std::string& name) {
   throw Error("unknown sensor mode '" + name + "' (auto, ebpf or fallback)");
 }
 
-void load_config(const std::string& path, RecorderOptions* o) {
+void load_config(const std::string& path, RecorderOptions* o,
+                 const std::function<void(ConfigReader&, const toml::table&)>& more) {
   toml::table root;
   try {
     root = toml::parse_file(path);
@@ -69,6 +70,7 @@ void load_config(const std::string& path, RecorderOptions* o) {
   o->query_limits.max_cpu_seconds = static_cast<double>(cpu_ns) / 1e9;
   r.integer("query", "max_rows", &o->query_limits.max_rows, 0, INT64_MAX);
   r.integer("query", "max_memory_bytes", &o->query_limits.max_memory_bytes, 0, INT64_MAX);
+  if (more) more(r, root);
   r.check_unknown();
 }
 

@@ -34,14 +34,20 @@
 //   max_memory_bytes = 268435456  # SQLite's heap in the agent; 0: no bound
 #pragma once
 
+#include <functional>
 #include <string>
+
+#include "agent/recorder/config_reader.h"
 
 #include "agent/recorder/recorder.h"
 
 namespace zagent {
 
-// Reads `path` into `options` (which holds the defaults). Throws Error.
-void load_config(const std::string& path, RecorderOptions* options);
+// Reads `path` into `options` (which holds the defaults), and hands the
+// reader to `more` for the sections of other parts (agent/zeek's [zeek])
+// before unknown keys are refused. Throws Error.
+void load_config(const std::string& path, RecorderOptions* options,
+                 const std::function<void(ConfigReader&, const toml::table&)>& more = {});
 
 // "auto", "ebpf" or "fallback"; throws Error otherwise.
 SensorMode parse_sensor_mode(const std::string& name);

@@ -141,7 +141,9 @@ class ZeekAgent final : public SnapshotTable {
         "zeek_agent",
         "the agent and its host: zeek-agent v2's zeek_agent columns, then zagent's journal figures",
         {
-            {"id", ColumnType::Text, "unique agent ID, stable across restarts: the host's /etc/machine-id"},
+            {"id", ColumnType::Text,
+             "unique agent ID, stable across restarts: in a running agent its id for Zeek (the state "
+             "directory's agent-id), otherwise the host's /etc/machine-id"},
             {"instance", ColumnType::Text, "unique ID of the agent process, new on each restart"},
             {"hostname", ColumnType::Text, "name of the host"},
             {"addresses", ColumnType::Text,
@@ -208,8 +210,8 @@ class ZeekAgent final : public SnapshotTable {
     const auto optional_value = [](const std::optional<int64_t>& v) { return v ? Value(*v) : Value(); };
 
     return {Row{
-        text_or_null(first_line("/etc/machine-id")),
-        instance_id(),
+        text_or_null(status && !status->agent_id.empty() ? status->agent_id : first_line("/etc/machine-id")),
+        status && !status->instance_id.empty() ? status->instance_id : instance_id(),
         text_or_null(hostname),
         json_set(primary_addresses()),
         std::string("Linux"),
