@@ -727,8 +727,10 @@ TEST(ZeekAgentTable, TakesUptimeAndCountsFromARunningAgent) {
       5 * kSecond;
   QueryContext context;
   context.journals = {dir.path()};
-  context.agent_status = [started] { return AgentStatus{started, 1234, 56}; };
+  context.agent_status = [started] { return AgentStatus{started, 1234, 56, "agent-uuid", "instance-uuid"}; };
   const Result r("zeek_agent", {}, context);
+  EXPECT_EQ(r.text(0, "id"), "agent-uuid");  // the agent's id for Zeek, not the machine id
+  EXPECT_EQ(r.text(0, "instance"), "instance-uuid");
   EXPECT_EQ(r.integer(0, "events_recorded"), 1234);
   EXPECT_EQ(r.integer(0, "events_lost"), 56);
   EXPECT_GE(r.integer(0, "uptime"), 5 * kSecond);
