@@ -120,6 +120,23 @@ class Peer:
             if name != "ZeekAgentAPI::agent_hello_v1":
                 raise Failure(f"want nothing, got {name} {ctx} {args}")
 
+    async def cancel(self, topic, instance, qid):
+        """Cancels QID and waits until the agent has handled it: a one-shot
+        query sent after the cancel is answered after it, so results of
+        QID that were already on the wire arrive before that answer and
+        none may arrive after it."""
+        await self.send(topic, "ZeekAgentAPI::cancel_query_v1", instance, s(qid))
+        barrier = qid + "_barrier"
+        await self.send(topic, "ZeekAgentAPI::install_query_v1", instance, s(barrier), query("SELECT 1"))
+        while True:
+            topic_, name, ctx, args = await self.next(10)
+            if name == "ZeekAgentAPI::agent_hello_v1":
+                continue
+            if name == "Test::result" and ctx[2] == ("string", barrier):
+                return
+            if name != "Test::result" or ctx[2] != ("string", qid):
+                raise Failure(f"want {qid}'s results or {barrier}, got {name} {ctx} {args}")
+
     async def expect(self, name, timeout=10):
         while True:
             topic, got, ctx, args = await self.next(timeout)
@@ -183,7 +200,7 @@ async def scenario(peers, agent, work):
     topic, ctx, args = await peer.expect("Test::result")
     check("Differences: and goes as Delete", (ctx[3], args[0]),
           (("enum-value", "ZeekAgent::Delete"), [("count", proc.pid), ("string", helper_name)]))
-    await peer.send(to_all, "ZeekAgentAPI::cancel_query_v1", s(INSTANCE), s("za_diff"))
+    await peer.cancel(to_all, s(INSTANCE), "za_diff")
 
     # SnapshotPlusDifferences: the snapshot first, unset change.
     await peer.send(to_all, "ZeekAgentAPI::install_query_v1", s(INSTANCE), s("za_spd"),
@@ -192,7 +209,7 @@ async def scenario(peers, agent, work):
     check("SnapshotPlusDifferences: first the snapshot", (ctx[2], ctx[3], args[0]),
           (("string", "za_spd"), None, [("count", pid)]))
     await peer.quiet(1.5)  # nothing changes: nothing more
-    await peer.send(to_all, "ZeekAgentAPI::cancel_query_v1", s(INSTANCE), s("za_spd"))
+    await peer.cancel(to_all, s(INSTANCE), "za_spd")
 
     # Scheduled snapshots, kept running through the bad input below.
     await peer.send(to_all, "ZeekAgentAPI::install_query_v1", s(INSTANCE), s("za_tick"),
@@ -248,7 +265,7 @@ async def scenario(peers, agent, work):
     check("the write is refused", errors[1][1].startswith("query za_bad1: "), True)
     check("the unknown event", errors[-1][1], "unknown event ZeekAgentAPI::launch_v1")
     check("the scheduled query kept its schedule (about 4 runs in 4 s)", ticks >= 3, True)
-    await peer.send(to_all, "ZeekAgentAPI::cancel_query_v1", s(INSTANCE), s("za_tick"))
+    await peer.cancel(to_all, s(INSTANCE), "za_tick")
     await peer.quiet(2)
     print("ok: cancel stopped the scheduled query")
     return hello_id
