@@ -245,11 +245,22 @@ TEST(WriterCrash, SigkilledWriterLosesNoReportedSeqAndRecoversWithoutDamage) {
     uint64_t started = 1;
     ASSERT_EQ(::read(fds[0], &started, sizeof started), static_cast<ssize_t>(sizeof started));
     ASSERT_EQ(started, 0u);
+    // The kill waits for the child's progress, then for time: however
+    // slow the machine (ASan, load), three rounds in four kill a child
+    // that has written blocks, and the delay scatters in which
+    // block or segment the kill lands.
+    std::vector<uint64_t> round_reports;
+    for (int i = 0; i < round % 4; ++i) {
+      uint64_t seq = 0;
+      ASSERT_EQ(::read(fds[0], &seq, sizeof seq), static_cast<ssize_t>(sizeof seq)) << "report " << i;
+      round_reports.push_back(seq);
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(delay));
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    const std::vector<uint64_t> round_reports = drain(fds[0]);
+    const std::vector<uint64_t> rest = drain(fds[0]);
+    round_reports.insert(round_reports.end(), rest.begin(), rest.end());
     ::close(fds[0]);
     ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
         << "the child ended by itself, exit status " << (WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -347,9 +358,8 @@ TEST(WriterCrash, SigkilledWriterLosesNoReportedSeqAndRecoversWithoutDamage) {
       "%d with a partial header\n",
       kRounds, rounds_reporting, static_cast<unsigned long long>(blocks_reported), rounds_unclosed,
       rounds_torn, rounds_set_aside);
-  // The schedule must have let most children get going, or the rounds
-  // tested little.
-  EXPECT_GE(rounds_reporting, kRounds / 2);
+  // Three rounds in four waited for reports; the rest may have some.
+  EXPECT_GE(rounds_reporting, kRounds * 3 / 4);
   EXPECT_GE(rounds_unclosed, kRounds / 2);
 }
 
