@@ -32,15 +32,6 @@ const std::string& text_of(const json& data, const std::string& path, const char
   return data.get_ref<const std::string&>();
 }
 
-bool parse_address(const std::string& s, Address* out) {
-  in_addr v4;
-  if (inet_pton(AF_INET, s.c_str(), &v4) == 1) {
-    *out = Address::v4(ntohl(v4.s_addr));
-    return true;
-  }
-  return inet_pton(AF_INET6, s.c_str(), out->bytes.data()) == 1;
-}
-
 // Digits [from, to) of `s` as a number; false if any is not a digit.
 bool digits(const std::string& s, size_t from, size_t to, int64_t* out) {
   if (from >= to || to > s.size()) return false;
@@ -150,6 +141,15 @@ std::vector<BrokerData> items_from(const json& data, const std::string& path, co
 }
 
 }  // namespace
+
+bool parse_address(const std::string& text, Address* out) {
+  in_addr v4;
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) {
+    *out = Address::v4(ntohl(v4.s_addr));
+    return true;
+  }
+  return inet_pton(AF_INET6, text.c_str(), out->bytes.data()) == 1;
+}
 
 std::string format_address(const Address& a) {
   char buf[INET6_ADDRSTRLEN];

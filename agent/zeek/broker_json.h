@@ -20,6 +20,8 @@ BrokerData from_json(const nlohmann::json& j, const std::string& path = "");
 // docs: "80/tcp", "10.0.0.0/8", "1500ms", "2026-12-07T10:00:00.123456789Z".
 std::string format_port(const Port& p);
 std::string format_address(const Address& a);
+// An IPv4 or IPv6 address in text form; false if it is neither.
+bool parse_address(const std::string& text, Address* out);
 std::string format_timespan(const Timespan& t);
 std::string format_timestamp(const Timestamp& t);
 

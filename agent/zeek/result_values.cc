@@ -1,10 +1,11 @@
 #include "agent/zeek/result_values.h"
 
-#include <arpa/inet.h>
 #include <nlohmann/json.hpp>
 
 #include <map>
 #include <utility>
+
+#include "agent/zeek/broker_json.h"
 
 namespace zagent::zeek {
 
@@ -26,10 +27,8 @@ const TypeMap& type_map() {
 
 std::optional<Address> address(const std::string& text) {
   Address a;
-  in_addr v4;
-  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return Address::v4(ntohl(v4.s_addr));
-  if (inet_pton(AF_INET6, text.c_str(), a.bytes.data()) == 1) return a;
-  return std::nullopt;
+  if (!parse_address(text, &a)) return std::nullopt;
+  return a;
 }
 
 const std::string* text(const tables::Value& v) {

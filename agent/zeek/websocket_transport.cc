@@ -106,7 +106,6 @@ class WebSocketTransport : public Transport {
                   ack.value("context", "") + ")");
     }
     if (type != "ack") throw Error(where + ": want an ack, got " + ack.dump().substr(0, 200));
-    connected_ = true;
     return ack.value("version", "");
   }
 
@@ -273,7 +272,6 @@ class WebSocketTransport : public Transport {
   bool reading_ = false;
   double tokens_ = kBurst;
   Clock::time_point refilled_ = Clock::now();
-  bool connected_ = false;
   beast::error_code read_error_;
 };
 

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <random>
 #include <set>
 
+#include "agent/zeek/agent_identity.h"
 #include "agent/zeek/broker_json.h"
 #include "journal/error.h"
 
@@ -18,13 +18,6 @@ enum class Mode { Snapshots, Differences, SnapshotPlusDifferences, Events };
 
 const char* const kModeNames[] = {"ZeekAgent::Snapshots", "ZeekAgent::Differences",
                                   "ZeekAgent::SnapshotPlusDifferences", "ZeekAgent::Events"};
-
-std::string random_id(const char* prefix) {
-  std::random_device random;
-  char hex[33];
-  std::snprintf(hex, sizeof hex, "%08x%08x%08x%08x", random(), random(), random(), random());
-  return prefix + std::string(hex);
-}
 
 // zeek-agent's package version "v2.2.0-0" (or "2.4") as a number, 0 if none.
 uint64_t package_version(const std::string& text) {
@@ -94,7 +87,7 @@ void ZeekAgentSession::connected(int64_t now_ns, HelloLayout layout) {
   instances_.clear();
   queries_.clear();
   layout_ = layout;
-  hello_id_ = random_id("agent_hello_");
+  hello_id_ = "agent_hello_" + random_uuid();
   next_hello_ns_ = now_ns;
   run_due(now_ns);
 }
@@ -166,9 +159,8 @@ void ZeekAgentSession::zeek_hello(const std::string& instance, const ZeekEvent& 
   if (version && version < kMinPackageVersion) {
     error(instance, "", None{}, "Zeek package version too old (" + text + "), want 2.0.2-8 or later: ignoring " +
                                 "this Zeek", now_ns);
-    instances_[instance].disabled = true;
     drop_instance(instance);
-    instances_[instance].disabled = true;
+    instances_[instance].disabled = true;  // after the drop, which forgets the instance
     return;
   }
   // The hello's record follows the package: a hello in the other layout was
