@@ -52,6 +52,10 @@ class Transport {
   std::function<void(const std::string&)> warn = [](const std::string&) {};
 };
 
+// Whether the version a WebSocket server put in its ack is Zeek 8's own
+// server ("8.2.2"); Zeek 5-7's Broker says Broker's version ("2.8.0-dev").
+bool zeek8_server(const std::string& ack_version);
+
 // Broker's WebSocket JSON API (/v1/messages/json): Zeek 8's cluster
 // WebSocket server and Zeek 5-7's Broker::listen_websocket.
 std::unique_ptr<Transport> make_websocket_transport(const Endpoint& endpoint);

@@ -11,6 +11,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <deque>
 
 #include "agent/zeek/broker_json.h"
@@ -32,18 +33,31 @@ std::string Endpoint::display() const {
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
+bool zeek8_server(const std::string& ack_version) { return std::atoi(ack_version.c_str()) >= 8; }
+
 namespace {
 
 constexpr const char* kPath = "/v1/messages/json";
 constexpr size_t kInboxMax = 1024;  // messages read ahead; then reading waits for the caller
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
-// Zeek 7.0's Broker drops a WebSocket client that sends too many messages
-// at once ("lost connection to client"; seen on 7.0.11 with result rows of
-// 700 bytes: 16 at once, then 16 more 16 ms later, drop it; 8 every 4 ms,
-// or one per ms, are taken in full), and Zeek 8's server queues 32 per
-// client. So a burst may be kBurst messages; then one per kPace.
-constexpr double kBurst = 8;
-constexpr auto kPace = std::chrono::microseconds(1000);
+// Zeek 8's own server queues 32 messages per client: a burst of 8, then
+// one per ms.
+constexpr double kZeekServerBurst = 8;
+constexpr auto kZeekServerInterval = std::chrono::microseconds(1000);
+
+// Zeek 5-7's Broker drops a WebSocket client ("lost connection to client";
+// zeek/broker issue 458, open) when a frame is split across its reads while
+// it has stopped reading for backpressure: its framing layer then asks for
+// the rest of the frame, overriding the stop, and the next message overflows
+// the full buffer. It reads at most 2048 bytes at a time, so a frame split
+// across reads is routine once two are queued. Frames of exactly 2048 bytes
+// (2040 of text: a 4-byte length and a 4-byte mask precede it) never split:
+// each read takes one whole frame. So to Broker's server (its ack names a
+// Broker version, below 8) every message is padded with spaces, which JSON
+// ignores, to that size; seen on 7.0.11: 2,000 messages at once to a slow
+// handler are taken in full padded, and the client dropped after 6 unpadded.
+// A message longer than that cannot be padded; it goes as it is.
+constexpr size_t kBrokerServerText = 2040;
 
 using PlainStream = websocket::stream<beast::tcp_stream>;
 using TlsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
@@ -97,6 +111,7 @@ class WebSocketTransport : public Transport {
     wait(done, deadline, where + ": WebSocket handshake");
     check(ec, where + ": WebSocket handshake");
     ws_.text(true);
+    ws_.auto_fragment(false);  // one message, one frame (see kBrokerServerText)
     write(json(topics).dump(), deadline);
     // The first message is the server's answer to the subscription.
     const json ack = read_json(deadline, where + ": waiting for the ack");
@@ -106,15 +121,23 @@ class WebSocketTransport : public Transport {
                   ack.value("context", "") + ")");
     }
     if (type != "ack") throw Error(where + ": want an ack, got " + ack.dump().substr(0, 200));
-    return ack.value("version", "");
+    const std::string version = ack.value("version", "");
+    broker_server_ = !zeek8_server(version);
+    tokens_ = kZeekServerBurst;
+    return version;
   }
 
   void publish(const std::string& topic, const ZeekEvent& event) override {
-    pace();
     json message = to_json(encode_event(event));
     message["type"] = "data-message";
     message["topic"] = topic;
-    write(message.dump(-1, ' ', false, json::error_handler_t::replace), Clock::now() + kWriteTimeout);
+    std::string text = message.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (broker_server_) {
+      if (text.size() < kBrokerServerText) text.append(kBrokerServerText - text.size(), ' ');
+    } else {
+      pace();
+    }
+    write(text, Clock::now() + kWriteTimeout);
   }
 
   std::optional<Received> receive(std::chrono::milliseconds timeout) override {
@@ -163,14 +186,16 @@ class WebSocketTransport : public Transport {
     }
   }
 
-  // A token bucket: kBurst tokens, one back every kPace; while waiting for
-  // one, reads go on (pings are answered).
+  // A token bucket: kZeekServerBurst tokens, one back every
+  // kZeekServerInterval; while waiting for one, reads go on (pings are
+  // answered).
   void pace() {
     const auto now = Clock::now();
-    tokens_ = std::min(kBurst, tokens_ + std::chrono::duration<double>(now - refilled_) / kPace);
+    tokens_ = std::min(kZeekServerBurst,
+                       tokens_ + std::chrono::duration<double>(now - refilled_) / kZeekServerInterval);
     refilled_ = now;
     if (tokens_ < 1) {
-      const auto wait = std::chrono::duration_cast<Clock::duration>((1 - tokens_) * kPace);
+      const auto wait = std::chrono::duration_cast<Clock::duration>((1 - tokens_) * kZeekServerInterval);
       arm_read();
       ioc_.restart();
       ioc_.run_for(wait);
@@ -270,7 +295,8 @@ class WebSocketTransport : public Transport {
   beast::flat_buffer buffer_;
   std::deque<std::string> inbox_;
   bool reading_ = false;
-  double tokens_ = kBurst;
+  bool broker_server_ = false;  // Zeek 5-7: pad every message to kBrokerServerText
+  double tokens_ = kZeekServerBurst;
   Clock::time_point refilled_ = Clock::now();
   beast::error_code read_error_;
 };

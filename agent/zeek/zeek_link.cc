@@ -22,10 +22,9 @@ int64_t wall_ns() {
       .count();
 }
 
-// Zeek 8's server says its Zeek version ("8.2.2"); Zeek 7's Broker says
-// Broker's ("2.8.0-dev"), and only Zeek 8.2 runs zeek-agent's package 2.4.
+// Only Zeek 8.2 runs zeek-agent's package 2.4.
 HelloLayout layout_for(const std::string& version) {
-  return std::atoi(version.c_str()) >= 8 ? HelloLayout::WithoutBroker : HelloLayout::WithBroker;
+  return zeek8_server(version) ? HelloLayout::WithoutBroker : HelloLayout::WithBroker;
 }
 
 }  // namespace

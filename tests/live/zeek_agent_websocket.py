@@ -96,7 +96,8 @@ class Peer:
 
     async def next(self, timeout=10):
         """(topic, event name, ctx, args after ctx) of the next message."""
-        m = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        self.raw = await asyncio.wait_for(self.ws.recv(), timeout)
+        m = json.loads(self.raw)
         if m.get("type") != "data-message":
             raise Failure(f"not a data-message: {m}")
         fmt, kind, content = m["data"]
@@ -279,16 +280,17 @@ async def main_async(build):
         f.write(AGENT_ID + "\n")
     peers = asyncio.Queue()
     sockets = []
+    server_version = ["8.2.2"]
 
     async def handler(ws, path=None):
-        """Zeek 8.2's server: the path, the topics, the ack."""
+        """Zeek 8.2's server (or Zeek 7's Broker): the path, the topics, the ack."""
         if (path or ws.path) != "/v1/messages/json":
             await ws.send(json.dumps({"type": "error", "code": "invalid_uri",
                                       "context": "Invalid URI - use /v1/messages/json"}))
             return
         peer = Peer(ws)
         peer.topics = json.loads(await ws.recv())
-        await ws.send(json.dumps({"type": "ack", "endpoint": "test-endpoint", "version": "8.2.2"}))
+        await ws.send(json.dumps({"type": "ack", "endpoint": "test-endpoint", "version": server_version[0]}))
         sockets.append(ws)
         await peers.put(peer)
         await ws.wait_closed()
@@ -307,11 +309,21 @@ async def main_async(build):
             await ws.close()
         await server.wait_closed()
         await asyncio.sleep(1)
+        # It comes back as Zeek 7's Broker, which says Broker's version.
+        server_version[0] = "2.8.0-dev"
         server = await websockets.serve(handler, "127.0.0.1", port)
         peer = await asyncio.wait_for(peers.get(), 30)
         topic, ctx, args = await peer.expect("ZeekAgentAPI::agent_hello_v1")
         check("after the server's restart the agent says hello again", ctx[0], ("string", AGENT_ID))
         check("with a new hello id", ctx[2][1] != first, True)
+        check("hello record: 13 fields (zeek-agent 2.2's, after a Broker ack)", len(args[0]), 13)
+        check("to Broker's server every message is padded to 2040 bytes of text", len(peer.raw.encode()), 2040)
+        check("with spaces after the JSON", peer.raw.rstrip(" ").endswith("}") and peer.raw.endswith(" "), True)
+        await peer.send(f"/zeek-agent/query/host/{AGENT_ID}", "ZeekAgentAPI::install_query_v1", s(INSTANCE),
+                        s("za_z7"), query("SELECT 1, 'x'"))
+        topic, ctx, args = await peer.expect("Test::result")
+        check("a result to Broker's server", (ctx[2], args[0], len(peer.raw.encode())),
+              (("string", "za_z7"), [("integer", 1), ("string", "x")], 2040))
     finally:
         agent.send_signal(signal.SIGTERM)
         code = agent.wait(timeout=30)
