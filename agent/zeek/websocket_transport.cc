@@ -91,11 +91,30 @@ class WebSocketTransport : public Transport {
       if (!SSL_set_tlsext_host_name(tls_layer.native_handle(), endpoint_.host.c_str())) {
         throw Error(where + ": cannot set the TLS server name");
       }
-      if (endpoint_.tls.verify) tls_layer.set_verify_callback(ssl::host_name_verification(endpoint_.host));
+      bool wrong_name = false;
+      if (endpoint_.tls.verify) {
+        tls_layer.set_verify_callback([&wrong_name, name = ssl::host_name_verification(endpoint_.host)](
+                                          bool preverified, ssl::verify_context& ctx) mutable {
+          if (!preverified) return false;
+          if (name(preverified, ctx)) return true;
+          wrong_name = true;
+          return false;
+        });
+      }
       done = false;
       tls_layer.async_handshake(ssl::stream_base::client, [&](beast::error_code e) { ec = e, done = true; });
       wait(done, deadline, where + ": TLS handshake");
-      check(ec, where + ": TLS handshake");
+      if (ec) {
+        // Say which check failed: OpenSSL's error only says that one did.
+        std::string why = ec.message();
+        const long result = SSL_get_verify_result(tls_layer.native_handle());
+        if (wrong_name) {
+          why += " (the certificate does not name " + endpoint_.host + ")";
+        } else if (result != X509_V_OK) {
+          why += std::string(" (") + X509_verify_cert_error_string(result) + ")";
+        }
+        throw Error(where + ": TLS handshake: " + why);
+      }
     }
     tcp_layer.expires_never();  // the websocket stream keeps its own timeouts from here on
     websocket::stream_base::timeout t = websocket::stream_base::timeout::suggested(beast::role_type::client);
