@@ -336,12 +336,13 @@ async def main_async(build):
     shutil.rmtree(work, ignore_errors=True)
 
 
-def main():
+def run(scenario_main):
+    """Runs SCENARIO_MAIN(BUILD_DIR) as a test: 77 unless root, 1 on a failure."""
     if os.geteuid() != 0:
         print("SKIP: zagent run needs root")
         sys.exit(77)
     try:
-        asyncio.run(main_async(sys.argv[1]))
+        asyncio.run(scenario_main(sys.argv[1]))
     except (Failure, asyncio.TimeoutError) as e:
         print(f"FAIL: {e!r}")
         sys.exit(1)
@@ -349,4 +350,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run(main_async)

@@ -22,10 +22,9 @@ import ssl
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zeek_agent_websocket import AGENT_ID, Failure, Peer, check, websockets  # noqa: E402
+from zeek_agent_websocket import AGENT_ID, Peer, check, run, websockets  # noqa: E402
 
 
 def openssl(*args, cwd):
@@ -148,17 +147,5 @@ ssl_ca_file = "{pki}/test-ca.pem"
     shutil.rmtree(work, ignore_errors=True)
 
 
-def main():
-    if os.geteuid() != 0:
-        print("SKIP: zagent run needs root")
-        sys.exit(77)
-    try:
-        asyncio.run(main_async(sys.argv[1]))
-    except (Failure, asyncio.TimeoutError) as e:
-        print(f"FAIL: {e!r}")
-        sys.exit(1)
-    print("PASS")
-
-
 if __name__ == "__main__":
-    main()
+    run(main_async)
