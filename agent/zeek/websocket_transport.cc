@@ -107,10 +107,9 @@ class WebSocketTransport : public Transport {
       if (ec) {
         // Say which check failed: OpenSSL's error only says that one did.
         std::string why = ec.message();
-        const long result = SSL_get_verify_result(tls_layer.native_handle());
         if (wrong_name) {
           why += " (the certificate does not name " + endpoint_.host + ")";
-        } else if (result != X509_V_OK) {
+        } else if (const long result = SSL_get_verify_result(tls_layer.native_handle()); result != X509_V_OK) {
           why += std::string(" (") + X509_verify_cert_error_string(result) + ")";
         }
         throw Error(where + ": TLS handshake: " + why);

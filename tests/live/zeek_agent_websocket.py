@@ -272,12 +272,18 @@ async def scenario(peers, agent, work):
     return hello_id
 
 
-async def main_async(build):
-    work = tempfile.mkdtemp(prefix="zagent-live-")
+def make_state(work):
+    """WORK/state, the agent's state directory, holding the test's agent id."""
     state = os.path.join(work, "state")
     os.makedirs(state, mode=0o700)
     with open(os.path.join(state, "agent-id"), "w") as f:
         f.write(AGENT_ID + "\n")
+    return state
+
+
+async def main_async(build):
+    work = tempfile.mkdtemp(prefix="zagent-live-")
+    state = make_state(work)
     peers = asyncio.Queue()
     sockets = []
     server_version = ["8.2.2"]

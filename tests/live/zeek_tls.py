@@ -24,7 +24,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zeek_agent_websocket import AGENT_ID, Peer, check, run, websockets  # noqa: E402
+from zeek_agent_websocket import AGENT_ID, Peer, check, make_state, run, websockets  # noqa: E402
 
 
 def openssl(*args, cwd):
@@ -54,10 +54,7 @@ async def main_async(build):
     make_cert("zeek", "test-ca", "IP:127.0.0.1,DNS:localhost", pki)
     make_cert("elsewhere", "test-ca", "DNS:zeek.elsewhere.example", pki)
     make_cert("agent", "test-ca", "DNS:agent.example", pki, client=True)
-    state = os.path.join(work, "state")
-    os.makedirs(state, mode=0o700)
-    with open(os.path.join(state, "agent-id"), "w") as f:
-        f.write(AGENT_ID + "\n")
+    state = make_state(work)
 
     peers = asyncio.Queue()
     client_certs = []
