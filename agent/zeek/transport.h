@@ -60,4 +60,8 @@ bool zeek8_server(const std::string& ack_version);
 // WebSocket server and Zeek 5-7's Broker::listen_websocket.
 std::unique_ptr<Transport> make_websocket_transport(const Endpoint& endpoint);
 
+// Native Broker on Debian's libbroker 1.4: Broker 1.x-era peers (before
+// Zeek 4) and python3-broker.
+std::unique_ptr<Transport> make_broker_transport(const Endpoint& endpoint);
+
 }  // namespace zagent::zeek

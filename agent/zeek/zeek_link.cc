@@ -103,8 +103,9 @@ void ZeekLink::run() {
 }
 
 void ZeekLink::serve_once() {
-  if (destination_.transport != TransportKind::WebSocket) throw Error("the broker transport is not built in");
-  std::unique_ptr<Transport> transport = make_websocket_transport(destination_.endpoint);
+  std::unique_ptr<Transport> transport = destination_.transport == TransportKind::Broker
+                                             ? make_broker_transport(destination_.endpoint)
+                                             : make_websocket_transport(destination_.endpoint);
   transport->warn = [this](const std::string& what) {
     {
       std::lock_guard lock(mu_);

@@ -5,6 +5,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "agent/zeek/broker_json.h"
+#include "tests/support/any_broker_data.h"
 #include "journal/error.h"
 
 namespace zagent::zeek {
@@ -113,52 +114,8 @@ TEST(BrokerJson, BadValuesAreRefusedNamingWhereAndWhy) {
   EXPECT_EQ(error(R"({"@data-type":"boolean","data":1})"), "Broker JSON: boolean data must be true or false");
 }
 
-// Any value, nested up to `depth`. Times are whole milliseconds (the
-// precision Broker's text keeps); reals finite; subnet lengths in range.
-rc::Gen<BrokerData> any_data(int depth) {
-  using rc::gen::arbitrary;
-  using rc::gen::map;
-  std::vector<std::pair<int, rc::Gen<BrokerData>>> leaves = {
-      {1, rc::gen::just(BrokerData(None{}))},
-      {1, map(arbitrary<bool>(), [](bool b) { return BrokerData(b); })},
-      {2, map(arbitrary<uint64_t>(), [](uint64_t v) { return BrokerData(v); })},
-      {2, map(arbitrary<int64_t>(), [](int64_t v) { return BrokerData(v); })},
-      {1, map(arbitrary<double>(), [](double v) { return BrokerData(std::isfinite(v) ? v : 0.0); })},
-      {2, map(arbitrary<std::string>(),
-              [](std::string s) {
-                for (char& c : s) c &= 0x7f;  // JSON text is UTF-8; ASCII keeps it so
-                return BrokerData(s);
-              })},
-      {2, map(arbitrary<std::array<uint8_t, 16>>(), [](std::array<uint8_t, 16> b) { return BrokerData(Address{b}); })},
-      {1, map(arbitrary<uint32_t>(), [](uint32_t v) { return BrokerData(Address::v4(v)); })},
-      {1, map(rc::gen::pair(arbitrary<uint32_t>(), rc::gen::inRange(0, 33)),
-              [](auto p) { return BrokerData(Subnet{Address::v4(p.first), static_cast<uint8_t>(p.second)}); })},
-      {1, map(rc::gen::pair(arbitrary<uint16_t>(), rc::gen::inRange(0, 4)),
-              [](auto p) { return BrokerData(Port{p.first, static_cast<PortProtocol>(p.second)}); })},
-      {1, map(rc::gen::inRange<int64_t>(-9'000'000'000'000, 9'000'000'000'000),
-              [](int64_t ms) { return BrokerData(Timestamp{ms * 1'000'000}); })},
-      {2, map(arbitrary<int64_t>(), [](int64_t ns) { return BrokerData(Timespan{ns}); })},
-      {1, map(rc::gen::elementOf(std::vector<std::string>{"ZeekAgent::Add", "ZeekAgent::Delete", "X"}),
-              [](std::string n) { return BrokerData(EnumValue{n}); })},
-  };
-  if (depth > 0) {
-    const auto nested = [depth] { return rc::gen::container<std::vector<BrokerData>>(rc::gen::lazy([depth] { return any_data(depth - 1); })); };
-    leaves.push_back({2, map(nested(), [](std::vector<BrokerData> v) { return BrokerData(Vector{std::move(v)}); })});
-    leaves.push_back({1, map(nested(), [](std::vector<BrokerData> v) { return BrokerData(Set{std::move(v)}); })});
-    leaves.push_back({1, map(rc::gen::pair(nested(), nested()), [](auto p) {
-                        Table t;
-                        for (size_t i = 0; i < std::min(p.first.size(), p.second.size()); ++i)
-                          t.entries.emplace_back(p.first[i], p.second[i]);
-                        return BrokerData(std::move(t));
-                      })});
-  }
-  std::vector<rc::Gen<BrokerData>> weighted;  // each generator as often as its weight
-  for (const auto& [weight, gen] : leaves) weighted.insert(weighted.end(), weight, gen);
-  return rc::gen::mapcat(rc::gen::inRange<size_t>(0, weighted.size()), [weighted](size_t i) { return weighted[i]; });
-}
-
 RC_GTEST_PROP(BrokerJson, AnyValueRoundTripsThroughItsText, ()) {
-  const BrokerData d = *any_data(2);
+  const BrokerData d = *testing::any_broker_data(2);
   const std::string text = to_json(d).dump();
   RC_ASSERT(from_json(json::parse(text)) == d);
 }
