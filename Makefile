@@ -41,11 +41,13 @@ test-sanitize: deps
 	cmake --build $(BUILD_SAN) -j$(JOBS)
 	ctest --test-dir $(BUILD_SAN) --output-on-failure -j$(JOBS) -L "journal|tables"
 
-# The reader under libFuzzer (clang), from the seed corpus in testdata/.
+# The journal reader and what a Zeek sends, under libFuzzer (clang), from
+# the seed corpora in testdata/fuzz/.
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZAGENT_FUZZ=ON
-	cmake --build $(BUILD_FUZZ) -j$(JOBS) --target journal_reader_fuzz
+	cmake --build $(BUILD_FUZZ) -j$(JOBS) --target journal_reader_fuzz broker_json_fuzz
 	./scripts/run-fuzz $(BUILD_FUZZ)/tests/fuzz/journal_reader_fuzz $(FUZZ_SECONDS)
+	./scripts/run-fuzz $(BUILD_FUZZ)/tests/fuzz/broker_json_fuzz $(FUZZ_SECONDS)
 
 bench: build
 	./scripts/install-deps --bench
