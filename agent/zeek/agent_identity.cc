@@ -1,14 +1,9 @@
 #include "agent/zeek/agent_identity.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <random>
 
+#include "agent/zeek/state_file.h"
 #include "journal/error.h"
 
 namespace zagent::zeek {
@@ -23,8 +18,6 @@ bool is_uuid(const std::string& s) {
   }
   return true;
 }
-
-[[noreturn]] void fail(const std::string& what) { throw Error(what + ": " + std::strerror(errno)); }
 
 }  // namespace
 
@@ -46,34 +39,15 @@ std::string random_uuid() {
 AgentIdentity load_agent_identity(const std::string& state_dir) {
   AgentIdentity id{"", random_uuid()};
   const std::string path = state_dir + "/agent-id";
-  std::ifstream in(path);
-  if (in) {
-    std::getline(in, id.agent_id);
+  if (const std::optional<std::string> text = read_state_file(path)) {
+    id.agent_id = text->substr(0, text->find('\n'));
     if (!is_uuid(id.agent_id)) {
       throw Error(path + ": not an agent id (a UUID on one line); remove it to make a new one");
     }
     return id;
   }
-  if (errno != ENOENT) fail(path);
-  if (::mkdir(state_dir.c_str(), 0700) != 0 && errno != EEXIST) fail(state_dir);
   id.agent_id = random_uuid();
-  // Written to a temporary file and renamed: a crash leaves the old state
-  // (no file) or the whole new one, never half an id.
-  const std::string temp = path + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) fail(temp);
-  const std::string line = id.agent_id + "\n";
-  const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written || ::rename(temp.c_str(), path.c_str()) != 0) {
-    ::unlink(temp.c_str());
-    fail(path);
-  }
-  const int dir = ::open(state_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
+  write_state_file(state_dir, "agent-id", id.agent_id + "\n");
   return id;
 }
 
