@@ -1,0 +1,46 @@
+#include "agent/zeek/stream_batch.h"
+
+#include "journal/event_names.h"
+#include "journal/journal_reader.h"
+#include "replay/zeek_json.h"
+
+namespace zagent::zeek {
+
+std::optional<StreamBatch> read_stream_batch(const std::string& journal_dir, const StreamRequest& request,
+                                             DamageReporter reporter) {
+  ReadOptions options;
+  options.from_seq = request.after ? *request.after + 1 : 0;
+  // Every type is read, so that the seqs of the batch are known whole and
+  // a gap is told from events of types the subscriber does not want.
+  JournalReader reader({journal_dir}, options, std::move(reporter));
+  StreamBatch batch;
+  bool any = false;
+  uint64_t examined = 0;
+  ReadBlock block;
+  while (examined < request.max_examined && batch.events < request.max_events && reader.next_block(&block)) {
+    const std::string host = block.segment ? block.segment->header.host_name : "";
+    const std::string boot_id = block.segment ? block.segment->header.boot_id : "";
+    for (const Event& e : block.events) {
+      if (!any) {
+        any = true;
+        batch.first_seq = e.seq;
+        if (request.after && e.seq > *request.after + 1) batch.gap.emplace(*request.after + 1, e.seq - 1);
+      }
+      batch.last_seq = e.seq;
+      ++examined;
+      if (request.type_mask & (1u << static_cast<unsigned>(e.type()))) {
+        if (batch.events++) batch.lines += '\n';
+        batch.lines += event_type_name(e.type());
+        batch.lines += '\t';
+        replay::append_seconds(e.ts, &batch.lines);
+        batch.lines += '\t';
+        replay::append_zeek_json(e, host, boot_id, &batch.lines);
+      }
+      if (examined == request.max_examined || batch.events == request.max_events) break;
+    }
+  }
+  if (!any) return std::nullopt;
+  return batch;
+}
+
+}  // namespace zagent::zeek
