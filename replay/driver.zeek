@@ -73,49 +73,11 @@ function invalid(kind: string, json: string)
 	Reporter::warning(fmt("zagent-replay: a %s event does not decode: %s", kind, json));
 	}
 
-# Raises the current line as the package's event.
+# Raises the current line as the package's event (the package's decoding,
+# shared with the live stream).
 function raise_current()
 	{
-	if ( ! ZAgent::is_enabled(current_kind) )
-		return;
-	local r: from_json_result;
-	switch ( current_kind ) {
-	case "process_exec":
-		r = from_json(current_json, ZAgent::ProcessExec);
-		if ( r$valid ) event ZAgent::process_exec(r$v as ZAgent::ProcessExec);
-		break;
-	case "process_snapshot":
-		r = from_json(current_json, ZAgent::ProcessExec);
-		if ( r$valid ) event ZAgent::process_snapshot(r$v as ZAgent::ProcessExec);
-		break;
-	case "process_fork":
-		r = from_json(current_json, ZAgent::ProcessFork);
-		if ( r$valid ) event ZAgent::process_fork(r$v as ZAgent::ProcessFork);
-		break;
-	case "process_exit":
-		r = from_json(current_json, ZAgent::ProcessExit);
-		if ( r$valid ) event ZAgent::process_exit(r$v as ZAgent::ProcessExit);
-		break;
-	case "socket":
-		r = from_json(current_json, ZAgent::SocketEvent);
-		if ( r$valid ) event ZAgent::socket_event(r$v as ZAgent::SocketEvent);
-		break;
-	case "file":
-		r = from_json(current_json, ZAgent::FileEvent);
-		if ( r$valid ) event ZAgent::file_event(r$v as ZAgent::FileEvent);
-		break;
-	case "login":
-		r = from_json(current_json, ZAgent::LoginEvent);
-		if ( r$valid ) event ZAgent::login_event(r$v as ZAgent::LoginEvent);
-		break;
-	case "sensor":
-		r = from_json(current_json, ZAgent::SensorEvent);
-		if ( r$valid ) event ZAgent::sensor_event(r$v as ZAgent::SensorEvent);
-		break;
-	default:
-		return;
-	}
-	if ( ! r$valid )
+	if ( ! ZAgent::raise_json(current_kind, current_json) )
 		invalid(current_kind, current_json);
 	}
 

@@ -7,5 +7,6 @@
 
 @load ./types
 @load ./events
+@load ./decode
 @load ./logs
 @load ./conn
