@@ -145,70 +145,12 @@ global raised: set[count];
 
 global due: event(i: count);
 
-# Decodes a line and raises its event now. Returns F when the JSON does
-# not decode into the type's record.
+# Decodes a line and raises its event now, as the package's decoding
+# does it for replay and the live stream. F when the JSON does not decode
+# into the type's record.
 function raise_line(l: Line): bool
 	{
-	switch ( l$kind )
-		{
-		case "process_exec":
-			local exec = from_json(l$json, ZAgent::ProcessExec);
-			if ( ! exec$valid )
-				return F;
-			event ZAgent::process_exec((exec$v as ZAgent::ProcessExec));
-			return T;
-
-		case "process_snapshot":
-			local snapshot = from_json(l$json, ZAgent::ProcessExec);
-			if ( ! snapshot$valid )
-				return F;
-			event ZAgent::process_snapshot((snapshot$v as ZAgent::ProcessExec));
-			return T;
-
-		case "process_fork":
-			local fork = from_json(l$json, ZAgent::ProcessFork);
-			if ( ! fork$valid )
-				return F;
-			event ZAgent::process_fork((fork$v as ZAgent::ProcessFork));
-			return T;
-
-		case "process_exit":
-			local exit_ = from_json(l$json, ZAgent::ProcessExit);
-			if ( ! exit_$valid )
-				return F;
-			event ZAgent::process_exit((exit_$v as ZAgent::ProcessExit));
-			return T;
-
-		case "socket":
-			local sock = from_json(l$json, ZAgent::SocketEvent);
-			if ( ! sock$valid )
-				return F;
-			event ZAgent::socket_event((sock$v as ZAgent::SocketEvent));
-			return T;
-
-		case "file":
-			local file_ = from_json(l$json, ZAgent::FileEvent);
-			if ( ! file_$valid )
-				return F;
-			event ZAgent::file_event((file_$v as ZAgent::FileEvent));
-			return T;
-
-		case "login":
-			local login = from_json(l$json, ZAgent::LoginEvent);
-			if ( ! login$valid )
-				return F;
-			event ZAgent::login_event((login$v as ZAgent::LoginEvent));
-			return T;
-
-		case "sensor":
-			local sensor = from_json(l$json, ZAgent::SensorEvent);
-			if ( ! sensor$valid )
-				return F;
-			event ZAgent::sensor_event((sensor$v as ZAgent::SensorEvent));
-			return T;
-		}
-
-	return F;
+	return ZAgent::raise_json(l$kind, l$json);
 	}
 
 function raise_index(i: count)
@@ -217,10 +159,6 @@ function raise_index(i: count)
 		return;
 
 	add raised[i];
-
-	# A driver skips the types left out of ZAgent::event_types undecoded.
-	if ( ! ZAgent::is_enabled(lines[i]$kind) )
-		return;
 
 	if ( ! raise_line(lines[i]) )
 		Reporter::error(fmt("sample line %d (%s) does not decode: %s",
