@@ -12,8 +12,21 @@
 
 namespace zagent::zeek {
 
+namespace {
+
+// mkdir -p, each directory made 0700.
+void make_directories(const std::string& dir) {
+  for (size_t slash = dir.find('/', 1);; slash = dir.find('/', slash + 1)) {
+    const std::string part = dir.substr(0, slash);
+    if (::mkdir(part.c_str(), 0700) != 0 && errno != EEXIST) throw_errno("creating the state directory", part);
+    if (slash == std::string::npos) return;
+  }
+}
+
+}  // namespace
+
 void write_state_file(const std::string& dir, const std::string& name, const std::string& content) {
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) throw_errno("creating the state directory", dir);
+  make_directories(dir);
   const std::string path = dir + "/" + name;
   const std::string temp = path + ".tmp";
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

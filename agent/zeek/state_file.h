@@ -10,7 +10,7 @@
 
 namespace zagent::zeek {
 
-// Creates `dir` (0700) if needed and replaces `dir`/`name` with `content`
+// Creates `dir` and its missing parents (0700) and replaces `dir`/`name` with `content`
 // (0600). Throws Error naming the file.
 void write_state_file(const std::string& dir, const std::string& name, const std::string& content);
 

@@ -9,38 +9,13 @@
 #include "agent/zeek/stream_batch.h"
 #include "journal/event_names.h"
 #include "journal/journal_reader.h"
-#include "journal/journal_writer.h"
-#include "tests/support/sample_events.h"
+#include "tests/support/stream_journal.h"
 #include "tests/support/temp_dir.h"
-#include "tests/support/writer_options.h"
 
 namespace zagent::zeek {
 namespace {
 
-constexpr int64_t kT0 = 1'790'000'000'000'000'000;
-constexpr int64_t kSecond = 1'000'000'000;
-
-// n sample events one second apart; returns them as written (seq set).
-std::vector<std::pair<uint64_t, EventType>> write_journal(const std::string& dir, int n, WriterOptions* tweak = nullptr) {
-  int64_t clock = kT0;
-  WriterOptions o = testing::test_writer_options(dir, &clock);
-  o.block_events = 7;
-  if (tweak) {
-    o.rotate_bytes = tweak->rotate_bytes;
-    o.retain_bytes = tweak->retain_bytes;
-  }
-  JournalWriter w(o);
-  testing::SampleEvents sample(3);
-  std::vector<std::pair<uint64_t, EventType>> written;
-  for (int i = 0; i < n; ++i) {
-    EventBody body = sample.next_body();
-    const auto type = static_cast<EventType>(body.index());
-    written.emplace_back(w.append(clock, std::move(body)), type);
-    clock += kSecond;
-  }
-  w.close();
-  return written;
-}
+using testing::write_stream_journal;
 
 std::vector<std::string> split(const std::string& text) {
   std::vector<std::string> out;
@@ -59,7 +34,7 @@ StreamBatch read(const std::string& dir, StreamRequest r) {
 
 TEST(StreamBatch, EveryEventFromTheStartAsReplayLines) {
   testing::TempDir dir;
-  const auto written = write_journal(dir / "j", 50);
+  const auto written = write_stream_journal(dir / "j", 50);
   const StreamBatch b = read(dir / "j", {});
   EXPECT_EQ(b.first_seq, written.front().first);
   EXPECT_EQ(b.last_seq, written.back().first);
@@ -81,7 +56,7 @@ TEST(StreamBatch, EveryEventFromTheStartAsReplayLines) {
 
 TEST(StreamBatch, ResumesRightAfterTheAcknowledgedSeqWithinItsLimit) {
   testing::TempDir dir;
-  const auto written = write_journal(dir / "j", 50);
+  const auto written = write_stream_journal(dir / "j", 50);
   StreamRequest r;
   r.after = written[19].first;
   r.max_events = 10;
@@ -96,7 +71,7 @@ TEST(StreamBatch, ResumesRightAfterTheAcknowledgedSeqWithinItsLimit) {
 
 TEST(StreamBatch, OnlyTheWantedTypesButEverySeqCovered) {
   testing::TempDir dir;
-  const auto written = write_journal(dir / "j", 50);
+  const auto written = write_stream_journal(dir / "j", 50);
   const EventType wanted = written[0].second;
   StreamRequest r;
   r.type_mask = 1u << static_cast<unsigned>(wanted);
@@ -112,10 +87,7 @@ TEST(StreamBatch, OnlyTheWantedTypesButEverySeqCovered) {
 
 TEST(StreamBatch, RetentionGapIsNamedExactly) {
   testing::TempDir dir;
-  WriterOptions tweak;
-  tweak.rotate_bytes = 4096;
-  tweak.retain_bytes = 12 * 1024;
-  const auto written = write_journal(dir / "j", 2000, &tweak);
+  const auto written = write_stream_journal(dir / "j", 2000, {4096, 12 * 1024});
   // The oldest seq the journal still holds, as any reader sees it.
   uint64_t oldest = 0;
   JournalReader reader({dir / "j"}, {}, [](const Damage&) {});

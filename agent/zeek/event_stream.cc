@@ -1,0 +1,142 @@
+#include "agent/zeek/event_stream.h"
+
+#include "agent/zeek/stream_batch.h"
+#include "journal/error.h"
+#include "journal/event.h"
+
+namespace zagent::zeek {
+
+namespace {
+
+constexpr const char* kSubscribe = "ZAgent::subscribe_v1";
+constexpr const char* kAck = "ZAgent::ack_v1";
+constexpr const char* kUnsubscribe = "ZAgent::unsubscribe_v1";
+
+// The argument at `i` as a T, or an Error naming the event and argument.
+template <typename T>
+const T& arg(const ZeekEvent& e, size_t i, const char* what) {
+  const T* v = i < e.args.size() ? e.args[i].get<T>() : nullptr;
+  if (!v) throw Error(e.name + ": argument " + std::to_string(i + 1) + " must be " + what);
+  return *v;
+}
+
+void want_args(const ZeekEvent& e, size_t n) {
+  if (e.args.size() != n) {
+    throw Error(e.name + ": want " + std::to_string(n) + " arguments, got " + std::to_string(e.args.size()));
+  }
+}
+
+}  // namespace
+
+EventStream::EventStream(StreamOptions options, Send send)
+    : options_(std::move(options)), send_(std::move(send)), positions_(options_.state_dir) {}
+
+std::string EventStream::topic() const { return "/zagent/stream/host/" + options_.agent_id; }
+
+std::string EventStream::subscriber_topic(const std::string& subscriber) const {
+  return "/zagent/stream/" + subscriber + "/" + options_.agent_id;
+}
+
+bool EventStream::received(const ZeekEvent& e, int64_t now_ns) {
+  if (e.name != kSubscribe && e.name != kAck && e.name != kUnsubscribe) return false;
+  // The subscriber's name first, so that an error goes to its topic.
+  const std::string* name = e.args.empty() ? nullptr : e.args[0].get<std::string>();
+  bool named = false;  // a name fit for a topic
+  try {
+    if (!name) throw Error(e.name + ": argument 1 must be the subscriber's name (a string)");
+    SubscriberPositions::check_name(*name);
+    named = true;
+    if (e.name == kSubscribe) subscribe(e, now_ns);
+    if (e.name == kAck) ack(e, now_ns);
+    if (e.name == kUnsubscribe) unsubscribe(e, now_ns);
+  } catch (const Error& x) {
+    error(named ? *name : "", x.what(), now_ns);
+  }
+  return true;
+}
+
+void EventStream::subscribe(const ZeekEvent& e, int64_t) {
+  want_args(e, 3);
+  const std::string& name = arg<std::string>(e, 0, "a string");
+  const Set& kinds = arg<Set>(e, 1, "the event kinds (a set of strings)");
+  const uint64_t window = arg<uint64_t>(e, 2, "the window (a count)");
+  Subscriber s;
+  if (!kinds.items.empty()) {
+    s.type_mask = 0;
+    for (const BrokerData& k : kinds.items) {
+      const std::string* text = k.get<std::string>();
+      EventType type;
+      if (!text || !parse_event_type(*text, &type)) {
+        throw Error(e.name + ": unknown event kind " + (text ? "'" + *text + "'" : std::string("(not a string)")));
+      }
+      s.type_mask |= 1u << static_cast<unsigned>(type);
+    }
+  }
+  if (window == 0) throw Error(e.name + ": the window must be at least 1");
+  s.window = std::min(window, options_.max_window);
+  s.acked = positions_.acknowledged(name);
+  s.sent = s.acked;  // resume right after what was processed
+  subscribers_[name] = s;
+}
+
+void EventStream::ack(const ZeekEvent& e, int64_t) {
+  want_args(e, 2);
+  const std::string& name = arg<std::string>(e, 0, "a string");
+  const uint64_t seq = arg<uint64_t>(e, 1, "the seq processed (a count)");
+  const auto it = subscribers_.find(name);
+  if (it == subscribers_.end()) throw Error(e.name + ": no subscriber '" + name + "' on this connection");
+  Subscriber& s = it->second;
+  if (!s.sent || seq > *s.sent) {
+    throw Error(e.name + ": seq " + std::to_string(seq) + " was not sent yet (sent up to " +
+                (s.sent ? std::to_string(*s.sent) : std::string("none")) + ")");
+  }
+  positions_.acknowledge(name, seq);  // throws going backwards
+  s.acked = seq;
+}
+
+void EventStream::unsubscribe(const ZeekEvent& e, int64_t) {
+  want_args(e, 1);
+  const std::string& name = arg<std::string>(e, 0, "a string");
+  positions_.forget(name);
+  subscribers_.erase(name);
+}
+
+uint64_t EventStream::in_flight(const Subscriber& s) const {
+  if (!s.sent) return 0;
+  return *s.sent - (s.acked ? *s.acked : s.floor);
+}
+
+void EventStream::pump() {
+  for (auto& [name, s] : subscribers_) {
+    while (in_flight(s) < s.window) {
+      StreamRequest r;
+      r.after = s.sent;
+      r.type_mask = s.type_mask;
+      r.max_events = options_.batch_events;
+      r.max_examined = s.window - in_flight(s);
+      const std::optional<StreamBatch> b = read_stream_batch(options_.journal_dir, r, [](const Damage&) {});
+      if (!b) break;
+      if (b->gap) {
+        send_(subscriber_topic(name), ZeekEvent{"ZAgent::gap_v1", {options_.agent_id, name, b->gap->first,
+                                                                      b->gap->second}});
+      }
+      send_(subscriber_topic(name), ZeekEvent{"ZAgent::events_v1", {options_.agent_id, name, b->first_seq,
+                                                                       b->last_seq, b->lines}});
+      if (!s.sent) s.floor = b->first_seq - 1;
+      s.sent = b->last_seq;
+    }
+  }
+}
+
+void EventStream::error(const std::string& subscriber, const std::string& message, int64_t now_ns) {
+  const std::string topic = subscriber.empty() ? "/zagent/stream/all/" + options_.agent_id
+                                               : subscriber_topic(subscriber);
+  // The context as zeek-agent's: agent id, time, query id (here the
+  // stream's subscriber), change, cookie.
+  BrokerData context = Vector{{options_.agent_id, Timestamp{now_ns},
+                               subscriber.empty() ? BrokerData(None{}) : BrokerData("stream:" + subscriber), None{},
+                               None{}}};
+  send_(topic, ZeekEvent{"ZeekAgentAPI::agent_error_v1", {std::move(context), message}});
+}
+
+}  // namespace zagent::zeek

@@ -1,0 +1,71 @@
+// zagent's host event stream, agent side, transport-free like the
+// zeek-agent session (docs/protocol.md, "zagent's host event stream"):
+// subscribers subscribe by name, the agent sends the journal's events after
+// each one's acknowledged seq, at most a window ahead, and keeps every
+// acknowledgement on disk (subscriber_positions.h), so that the stream
+// resumes right after it on the next subscribe, whatever happened between.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "agent/zeek/subscriber_positions.h"
+#include "agent/zeek/zeek_event.h"
+
+namespace zagent::zeek {
+
+struct StreamOptions {
+  std::string agent_id;
+  std::string journal_dir;
+  std::string state_dir;
+  uint64_t max_window = 10'000;    // seqs in flight unacknowledged, at most
+  uint64_t batch_events = 1'000;   // events in one events_v1
+};
+
+class EventStream {
+ public:
+  using Send = std::function<void(const std::string& topic, const ZeekEvent& event)>;
+
+  EventStream(StreamOptions options, Send send);
+
+  // The topic the agent subscribes to for the stream's requests.
+  std::string topic() const;
+  // Where a subscriber's batches, gaps and errors go.
+  std::string subscriber_topic(const std::string& subscriber) const;
+
+  // ZAgent::subscribe_v1, ack_v1 and unsubscribe_v1; false for any other
+  // event. Bad input gets agent_error_v1 and changes nothing.
+  bool received(const ZeekEvent& event, int64_t now_ns);
+
+  // Sends what the windows allow from what the journal holds now.
+  void pump();
+
+  // The connection is gone: subscribers subscribe again on the next one.
+  void disconnected() { subscribers_.clear(); }
+
+  size_t subscriber_count() const { return subscribers_.size(); }
+
+ private:
+  struct Subscriber {
+    uint32_t type_mask = ~0u;
+    uint64_t window = 0;
+    std::optional<uint64_t> acked;  // as on disk
+    std::optional<uint64_t> sent;   // the last seq sent: acked, or beyond
+    uint64_t floor = 0;  // never acknowledged: the seq before the first sent
+  };
+
+  void subscribe(const ZeekEvent& e, int64_t now_ns);
+  void ack(const ZeekEvent& e, int64_t now_ns);
+  void unsubscribe(const ZeekEvent& e, int64_t now_ns);
+  void error(const std::string& subscriber, const std::string& message, int64_t now_ns);
+  uint64_t in_flight(const Subscriber& s) const;
+
+  StreamOptions options_;
+  Send send_;
+  SubscriberPositions positions_;
+  std::map<std::string, Subscriber> subscribers_;
+};
+
+}  // namespace zagent::zeek
