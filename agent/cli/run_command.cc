@@ -54,6 +54,10 @@ std::vector<std::unique_ptr<zeek::ZeekLink>> start_zeek_links(const zeek::ZeekOp
   so.groups = zo.groups;
   so.hello_interval_ns = zo.hello_interval_ns;
   so.zeek_timeout_ns = zo.timeout_ns;
+  zeek::StreamOptions stream;
+  stream.agent_id = identity.agent_id;
+  stream.journal_dir = o.journal.dir;
+  stream.state_dir = zo.state_dir;
   tables::QueryContext context;
   context.journals = {o.journal.dir};
   context.live_tail = [&live] { return live.tail(); };
@@ -65,7 +69,7 @@ std::vector<std::unique_ptr<zeek::ZeekLink>> start_zeek_links(const zeek::ZeekOp
   };
   std::fprintf(stderr, "zagent: agent id %s for Zeek\n", identity.agent_id.c_str());
   for (const zeek::Destination& d : zo.destinations) {
-    links.push_back(std::make_unique<zeek::ZeekLink>(d, so, context, o.query_limits, zo.reconnect_max_ns));
+    links.push_back(std::make_unique<zeek::ZeekLink>(d, so, stream, context, o.query_limits, zo.reconnect_max_ns));
     links.back()->log = [tty = ::isatty(STDERR_FILENO)](const std::string& line) {
       std::fprintf(stderr, "%szagent: %s\n", tty ? "\r\033[K" : "", line.c_str());
     };

@@ -6,10 +6,22 @@
 
 namespace zagent::zeek {
 
+namespace {
+
+// The first seq the journal holds.
+uint64_t oldest_seq(const std::string& journal_dir) {
+  JournalReader reader({journal_dir}, ReadOptions{}, [](const Damage&) {});
+  ReadBlock block;
+  return reader.next_block(&block) && !block.events.empty() ? block.events.front().seq : 0;
+}
+
+}  // namespace
+
 std::optional<StreamBatch> read_stream_batch(const std::string& journal_dir, const StreamRequest& request,
                                              DamageReporter reporter) {
   ReadOptions options;
   options.from_seq = request.after ? *request.after + 1 : 0;
+  options.remember_scans = true;  // read again and again: segments walked once
   // Every type is read, so that the seqs of the batch are known whole and
   // a gap is told from events of types the subscriber does not want.
   JournalReader reader({journal_dir}, options, std::move(reporter));
@@ -24,7 +36,16 @@ std::optional<StreamBatch> read_stream_batch(const std::string& journal_dir, con
       if (!any) {
         any = true;
         batch.first_seq = e.seq;
-        if (request.after && e.seq > *request.after + 1) batch.gap.emplace(*request.after + 1, e.seq - 1);
+        if (request.after && e.seq > *request.after + 1) {
+          // Deleted by retention only if the journal now starts after what
+          // was acknowledged; a jump inside it is the seq reserve a writer
+          // skips after a crash (journal-format.md), not events lost here.
+          const uint64_t oldest = oldest_seq(journal_dir);
+          if (oldest > *request.after + 1) batch.gap.emplace(*request.after + 1, oldest - 1);
+          // No gap: the seqs skipped were never events, and the batch
+          // covers them, so that batches follow one another seq by seq.
+          if (!batch.gap) batch.first_seq = *request.after + 1;
+        }
       }
       batch.last_seq = e.seq;
       ++examined;

@@ -16,13 +16,17 @@ namespace zagent::zeek {
 
 struct StreamBatch {
   // The seqs the batch covers: every event in [first_seq, last_seq] was
-  // looked at, and `lines` holds those of the wanted types.
+  // looked at, and `lines` holds those of the wanted types. first_seq is
+  // the acknowledged seq + 1 (or the journal's oldest after a gap), so
+  // that batches follow one another seq by seq.
   uint64_t first_seq = 0;
   uint64_t last_seq = 0;
   uint64_t events = 0;  // lines
   std::string lines;    // '\n' between lines, none at the end
-  // Events between the acknowledged seq and first_seq that the journal no
-  // longer holds (deleted by retention before the subscriber had them).
+  // Events after the acknowledged seq that the journal no longer holds
+  // (retention deleted them before the subscriber had them): the seqs
+  // before the journal's oldest. A jump in seq inside the journal (the
+  // reserve a writer skips after a crash) is no gap.
   std::optional<std::pair<uint64_t, uint64_t>> gap;
 };
 

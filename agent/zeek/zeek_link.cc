@@ -29,10 +29,11 @@ HelloLayout layout_for(const std::string& version) {
 
 }  // namespace
 
-ZeekLink::ZeekLink(Destination destination, SessionOptions session, tables::QueryContext context,
-                   tables::QueryLimits limits, int64_t reconnect_max_ns)
+ZeekLink::ZeekLink(Destination destination, SessionOptions session, StreamOptions stream,
+                   tables::QueryContext context, tables::QueryLimits limits, int64_t reconnect_max_ns)
     : destination_(std::move(destination)),
       session_options_(std::move(session)),
+      stream_options_(std::move(stream)),
       context_(std::move(context)),
       limits_(limits),
       reconnect_max_ns_(std::max(reconnect_max_ns, kFirstBackoffNs)) {
@@ -115,14 +116,18 @@ void ZeekLink::serve_once() {
   };
   EngineQueryRunner runner(context_, limits_);
   uint64_t pending = 0;  // events of the current call not yet sent
-  ZeekAgentSession session(session_options_, runner, [&](const std::string& topic, const ZeekEvent& e) {
+  const auto send = [&](const std::string& topic, const ZeekEvent& e) {
     ++pending;
     transport->publish(topic, e);
     --pending;
     std::lock_guard lock(mu_);
     ++status_.events_sent;
-  });
-  const std::string version = transport->connect(session.topics(), kConnectTimeout);
+  };
+  ZeekAgentSession session(session_options_, runner, send);
+  EventStream stream(stream_options_, send);
+  std::vector<std::string> topics = session.topics();
+  topics.push_back(stream.topic());
+  const std::string version = transport->connect(topics, kConnectTimeout);
   set_state(LinkStatus::State::Connected);
   log("zeek " + destination_.endpoint.display() + ": connected (" + version + ")");
   try {
@@ -137,8 +142,11 @@ void ZeekLink::serve_once() {
           std::lock_guard lock(mu_);
           ++status_.events_received;
         }
-        session.received(r->topic, r->event, wall_ns());
+        if (r->topic != stream.topic() || !stream.received(r->event, wall_ns())) {
+          session.received(r->topic, r->event, wall_ns());
+        }
       }
+      stream.pump();
     }
     session.shutting_down(wall_ns());
   } catch (...) {

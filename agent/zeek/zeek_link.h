@@ -1,5 +1,6 @@
 // One Zeek destination's connection, on its own thread: connect, say
-// hello, serve the zeek-agent protocol (zeek_agent_session.h), and when
+// hello, serve the zeek-agent protocol (zeek_agent_session.h) and the
+// host event stream (event_stream.h), and when
 // the link fails, reconnect after a capped exponential backoff with jitter
 // (1 s, 2 s, 4 s ... up to the cap, each +-25%). The recorder never waits
 // for it: queries run on this thread, on its own query engine.
@@ -12,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "agent/zeek/event_stream.h"
 #include "agent/zeek/zeek_agent_session.h"
 #include "agent/zeek/zeek_options.h"
 #include "tables/query_context.h"
@@ -32,8 +34,8 @@ struct LinkStatus {
 
 class ZeekLink {
  public:
-  ZeekLink(Destination destination, SessionOptions session, tables::QueryContext context, tables::QueryLimits limits,
-           int64_t reconnect_max_ns);
+  ZeekLink(Destination destination, SessionOptions session, StreamOptions stream, tables::QueryContext context,
+           tables::QueryLimits limits, int64_t reconnect_max_ns);
   ~ZeekLink();  // stops: agent_shutdown_v1 if connected, then closes
   ZeekLink(const ZeekLink&) = delete;
   ZeekLink& operator=(const ZeekLink&) = delete;
@@ -53,6 +55,7 @@ class ZeekLink {
 
   Destination destination_;
   SessionOptions session_options_;
+  StreamOptions stream_options_;
   tables::QueryContext context_;
   tables::QueryLimits limits_;
   int64_t reconnect_max_ns_;

@@ -73,7 +73,7 @@ class Zeek:
     def next(self, timeout=15):
         """(topic, event name, args) of the next event; hellos are skipped
         unless asked for."""
-        m = self.inbox.get(timeout)
+        m = self.inbox.get(float(timeout))  # an int would ask for that many messages
         if m is None:
             raise Failure(f"nothing from the agent in {timeout} s")
         topic, data = m
@@ -249,14 +249,20 @@ ssl_ca_file = "{pki}/other-ca.pem"
     shutil.rmtree(work, ignore_errors=True)
 
 
-if __name__ == "__main__":
+def run_test(test_main):
+    """Runs TEST_MAIN(BUILD_DIR) as a test: 77 unless root, 1 on a failure;
+    a hang prints where it is before ctest's timeout."""
     if os.geteuid() != 0:
         print("SKIP: zagent run needs root")
         sys.exit(77)
-    faulthandler.dump_traceback_later(int(os.environ.get("ZAGENT_TEST_HANG_SECONDS", 150)), exit=True)  # a hang says where, before ctest's timeout
+    faulthandler.dump_traceback_later(int(os.environ.get("ZAGENT_TEST_HANG_SECONDS", 150)), exit=True)
     try:
-        main(sys.argv[1])
+        test_main(sys.argv[1])
     except Failure as e:
         print(f"FAIL: {e!r}")
         sys.exit(1)
     print("PASS")
+
+
+if __name__ == "__main__":
+    run_test(main)
