@@ -152,9 +152,10 @@ async def scenario(peers, agent, work):
     peer = await asyncio.wait_for(peers.get(), 20)
     topics = peer.topics
     base = "/zeek-agent/query"
-    check("the agent's subscriptions", sorted(topics), sorted([
+    check("the agent's subscriptions: zeek-agent's and zagent's host event stream", sorted(topics), sorted([
         f"{base}/host/{AGENT_ID}", f"{base}/group/web", f"{base}/group/{AGENT_ID}/web",
-        f"{base}/group/all", f"{base}/group/{AGENT_ID}/all", f"{base}/group/linux", f"{base}/group/{AGENT_ID}/linux"]))
+        f"{base}/group/all", f"{base}/group/{AGENT_ID}/all", f"{base}/group/linux", f"{base}/group/{AGENT_ID}/linux",
+        f"/zagent/stream/host/{AGENT_ID}"]))
     to_all = f"{base}/group/all"
     response = f"/zeek-agent/response/{INSTANCE}/{AGENT_ID}"
 
