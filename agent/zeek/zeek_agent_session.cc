@@ -255,8 +255,7 @@ void ZeekAgentSession::install(const ZeekEvent& e, int64_t now_ns) {
   }
   query->next_ns = now_ns;
   Query& installed = *queries_.emplace(key, std::move(query)).first->second;
-  run_query(installed, now_ns);
-  if (installed.schedule_ns == 0) queries_.erase(key);
+  if (run_query(installed, now_ns) && installed.schedule_ns == 0) queries_.erase(key);
 }
 
 void ZeekAgentSession::cancel(const ZeekEvent& e) {
@@ -268,7 +267,7 @@ void ZeekAgentSession::cancel(const ZeekEvent& e) {
   queries_.erase(*string_arg(e, 0) + "\n" + *id);
 }
 
-void ZeekAgentSession::run_query(Query& q, int64_t now_ns) {
+bool ZeekAgentSession::run_query(Query& q, int64_t now_ns) {
   q.next_ns = now_ns + q.schedule_ns;
   QueryResult result;
   try {
@@ -277,9 +276,8 @@ void ZeekAgentSession::run_query(Query& q, int64_t now_ns) {
     // It would fail the same way next time: say so once and drop it.
     error(q.instance, q.id, q.cookie,
           "query " + q.id + ": " + e.what() + (q.schedule_ns ? " (query cancelled)" : ""), now_ns);
-    q.schedule_ns = 0;
     queries_.erase(q.instance + "\n" + q.id);
-    return;
+    return false;
   }
   std::vector<std::pair<std::string, std::vector<BrokerData>>> rows;
   rows.reserve(result.rows.size());
@@ -293,9 +291,8 @@ void ZeekAgentSession::run_query(Query& q, int64_t now_ns) {
           "query " + q.id + ": its result is " + std::to_string(bytes) + " bytes, more than the bound of " +
               std::to_string(options_.max_result_bytes) + (q.schedule_ns ? " (query cancelled)" : ""),
           now_ns);
-    q.schedule_ns = 0;
     queries_.erase(q.instance + "\n" + q.id);
-    return;
+    return false;
   }
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   const std::string topic = "/zeek-agent/response/" + q.instance + "/" + options_.agent_id;
@@ -317,6 +314,7 @@ void ZeekAgentSession::run_query(Query& q, int64_t now_ns) {
     send_rows(added, EnumValue{"ZeekAgent::Add"});
   }
   if (q.schedule_ns && q.mode != Mode::Snapshots) q.previous = std::move(rows);
+  return true;
 }
 
 int64_t ZeekAgentSession::run_due(int64_t now_ns) {

@@ -72,7 +72,8 @@ class ZeekAgentSession {
   void cancel(const ZeekEvent& e);
   void zeek_hello(const std::string& instance, const ZeekEvent& e, int64_t now_ns);
   void drop_instance(const std::string& instance);
-  void run_query(Query& q, int64_t now_ns);
+  // False when the query failed and was dropped (q is gone then).
+  bool run_query(Query& q, int64_t now_ns);
   void error(const std::string& instance, const std::string& query_id, const BrokerData& cookie,
              const std::string& message, int64_t now_ns);
   void emit(const std::string& topic, const std::string& name, BrokerData context, std::vector<BrokerData> args);
