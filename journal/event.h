@@ -30,7 +30,7 @@ enum class FileAction : uint8_t { Create = 0, WriteOpen, Unlink, Rename, Chmod }
 enum class LoginAction : uint8_t { Start = 0, End };
 enum class SensorAction : uint8_t {
   AgentStart = 0, AgentStop, SensorAttached, SensorDegraded, EventsLost, ClockJump,
-  JournalRotated, JournalRecovered, RetentionDeleted, WritePaused, WriteResumed,
+  JournalRotated, JournalRecovered, RetentionDeleted, WritePaused, WriteResumed, StreamGap,
 };
 
 struct ProcessExec {

@@ -38,7 +38,7 @@ std::string_view name(SensorAction a) {
   constexpr std::string_view n[] = {"agent_start",       "agent_stop",        "sensor_attached",
                                     "sensor_degraded",   "events_lost",       "clock_jump",
                                     "journal_rotated",   "journal_recovered", "retention_deleted",
-                                    "write_paused",      "write_resumed"};
+                                    "write_paused",      "write_resumed",     "stream_gap"};
   return name_in(n, a);
 }
 

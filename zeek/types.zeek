@@ -155,7 +155,7 @@ export {
 		ts: time;
 		host: string;
 		boot_id: string;
-		action: string;              ##< agent_start, agent_stop, sensor_attached, sensor_degraded, events_lost, clock_jump, journal_rotated, journal_recovered, retention_deleted, write_paused, write_resumed (or unknown).
+		action: string;              ##< agent_start, agent_stop, sensor_attached, sensor_degraded, events_lost, clock_jump, journal_rotated, journal_recovered, retention_deleted, write_paused, write_resumed, stream_gap (or unknown).
 		sensor: string;              ##< Which sensor; the journal writer uses "journal".
 		message: string;             ##< Free text.
 		counters: vector of SensorCounter; ##< In stored order; names may repeat.

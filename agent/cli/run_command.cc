@@ -58,6 +58,14 @@ std::vector<std::unique_ptr<zeek::ZeekLink>> start_zeek_links(const zeek::ZeekOp
   stream.agent_id = identity.agent_id;
   stream.journal_dir = o.journal.dir;
   stream.state_dir = zo.state_dir;
+  stream.hostname = o.journal.host.host_name;
+  stream.hello_interval_ns = zo.hello_interval_ns;
+  stream.gap_sent = [&live](const std::string& subscriber, uint64_t first, uint64_t last) {
+    live.note(SensorEvent{SensorAction::StreamGap, "zeek",
+                          "subscriber " + subscriber + ": seqs " + std::to_string(first) + "-" + std::to_string(last) +
+                              " were deleted by retention before it had them",
+                          {{"first_seq", first}, {"last_seq", last}}});
+  };
   tables::QueryContext context;
   context.journals = {o.journal.dir};
   context.live_tail = [&live] { return live.tail(); };

@@ -1,6 +1,7 @@
 #include "agent/recorder/live_journal.h"
 
 #include <numeric>
+#include <utility>
 
 namespace zagent {
 
@@ -36,6 +37,21 @@ void LiveJournal::attach(const JournalWriter* writer, const RecorderStats* stats
   writer_ = writer;
   stats_ = stats;
   started_ts_ = started_ts;
+}
+
+void LiveJournal::note(SensorEvent event) {
+  std::lock_guard<std::mutex> lock(notes_mutex_);
+  if (notes_.size() < kMaxNotes) {
+    notes_.push_back(std::move(event));
+  } else {
+    ++notes_dropped_;
+  }
+}
+
+std::vector<SensorEvent> LiveJournal::take_notes(uint64_t* dropped) {
+  std::lock_guard<std::mutex> lock(notes_mutex_);
+  *dropped = std::exchange(notes_dropped_, 0);
+  return std::exchange(notes_, {});
 }
 
 void LiveJournal::detach() {

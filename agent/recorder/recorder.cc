@@ -160,6 +160,14 @@ void Recorder::run(const std::atomic<bool>& stop, std::atomic<bool>& rotate) {
       refused = 0;
     }
     if (rotate.exchange(false)) writer.rotate();
+    if (options_.live) {
+      uint64_t dropped = 0;
+      for (SensorEvent& n : options_.live->take_notes(&dropped)) record(BootClock::wall_now(), std::move(n));
+      if (dropped) {
+        sensor_event(SensorAction::EventsLost, "agent", "sensor notes beyond the bound",
+                     {{"notes", dropped}});
+      }
+    }
     const int64_t now = BootClock::wall_now();
     if (now >= next_tick) {
       next_tick = now + kSecond;

@@ -1,5 +1,8 @@
 #include "agent/zeek/event_stream.h"
 
+#include <cstdint>
+
+#include "agent/zeek/agent_identity.h"
 #include "agent/zeek/stream_batch.h"
 #include "journal/error.h"
 #include "journal/event.h"
@@ -32,6 +35,22 @@ EventStream::EventStream(StreamOptions options, Send send)
     : options_(std::move(options)), send_(std::move(send)), positions_(options_.state_dir) {}
 
 std::string EventStream::topic() const { return "/zagent/stream/host/" + options_.agent_id; }
+
+std::string EventStream::hello_topic() const { return "/zagent/hello/" + options_.agent_id; }
+
+void EventStream::connected(int64_t now_ns) {
+  session_ = random_uuid();
+  next_hello_ns_ = now_ns;
+  run_due(now_ns);
+}
+
+int64_t EventStream::run_due(int64_t now_ns) {
+  if (!session_.empty() && now_ns >= next_hello_ns_) {
+    send_(hello_topic(), ZeekEvent{"ZAgent::hello_v1", {options_.agent_id, session_, options_.hostname}});
+    next_hello_ns_ = now_ns + options_.hello_interval_ns;
+  }
+  return session_.empty() ? INT64_MAX : next_hello_ns_;
+}
 
 std::string EventStream::subscriber_topic(const std::string& subscriber) const {
   return "/zagent/stream/" + subscriber + "/" + options_.agent_id;
@@ -119,6 +138,7 @@ void EventStream::pump() {
       if (b->gap) {
         send_(subscriber_topic(name), ZeekEvent{"ZAgent::gap_v1", {options_.agent_id, name, b->gap->first,
                                                                       b->gap->second}});
+        if (options_.gap_sent) options_.gap_sent(name, b->gap->first, b->gap->second);
       }
       send_(subscriber_topic(name), ZeekEvent{"ZAgent::events_v1", {options_.agent_id, name, b->first_seq,
                                                                        b->last_seq, b->lines}});
@@ -128,15 +148,13 @@ void EventStream::pump() {
   }
 }
 
-void EventStream::error(const std::string& subscriber, const std::string& message, int64_t now_ns) {
+void EventStream::error(const std::string& subscriber, const std::string& message, int64_t) {
+  // ZAgent's own error event, not zeek-agent's agent_error_v1: a Zeek that
+  // runs the zagent package alone cannot declare that one (its types are
+  // the zeek-agent package's) and would drop it unseen.
   const std::string topic = subscriber.empty() ? "/zagent/stream/all/" + options_.agent_id
                                                : subscriber_topic(subscriber);
-  // The context as zeek-agent's: agent id, time, query id (here the
-  // stream's subscriber), change, cookie.
-  BrokerData context = Vector{{options_.agent_id, Timestamp{now_ns},
-                               subscriber.empty() ? BrokerData(None{}) : BrokerData("stream:" + subscriber), None{},
-                               None{}}};
-  send_(topic, ZeekEvent{"ZeekAgentAPI::agent_error_v1", {std::move(context), message}});
+  send_(topic, ZeekEvent{"ZAgent::error_v1", {options_.agent_id, subscriber, message}});
 }
 
 }  // namespace zagent::zeek

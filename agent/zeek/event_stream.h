@@ -22,6 +22,11 @@ struct StreamOptions {
   std::string state_dir;
   uint64_t max_window = 10'000;    // seqs in flight unacknowledged, at most
   uint64_t batch_events = 1'000;   // events in one events_v1
+  std::string hostname;            // in the hello
+  int64_t hello_interval_ns = 60'000'000'000;
+  // Told of every gap sent, to record it in the journal (a sensor event);
+  // may be empty.
+  std::function<void(const std::string& subscriber, uint64_t first, uint64_t last)> gap_sent;
 };
 
 class EventStream {
@@ -32,12 +37,22 @@ class EventStream {
 
   // The topic the agent subscribes to for the stream's requests.
   std::string topic() const;
+  // Where the agent says hello to the Zeek side of the stream.
+  std::string hello_topic() const;
   // Where a subscriber's batches, gaps and errors go.
   std::string subscriber_topic(const std::string& subscriber) const;
 
   // ZAgent::subscribe_v1, ack_v1 and unsubscribe_v1; false for any other
   // event. Bad input gets agent_error_v1 and changes nothing.
   bool received(const ZeekEvent& event, int64_t now_ns);
+
+  // A new connection: ZAgent::hello_v1 with a new session id, so that the
+  // Zeek side subscribes (again).
+  void connected(int64_t now_ns);
+
+  // The hello again when due, for a Zeek that missed it; when to call
+  // next, at the latest.
+  int64_t run_due(int64_t now_ns);
 
   // Sends what the windows allow from what the journal holds now.
   void pump();
@@ -65,6 +80,8 @@ class EventStream {
   StreamOptions options_;
   Send send_;
   SubscriberPositions positions_;
+  std::string session_;  // this connection's, in every hello
+  int64_t next_hello_ns_ = 0;
   std::map<std::string, Subscriber> subscribers_;
 };
 

@@ -132,9 +132,10 @@ void ZeekLink::serve_once() {
   log("zeek " + destination_.endpoint.display() + ": connected (" + version + ")");
   try {
     session.connected(wall_ns(), layout_for(version));
+    stream.connected(wall_ns());
     while (!stop_) {
       const int64_t now = wall_ns();
-      const int64_t next = session.run_due(now);
+      const int64_t next = std::min(session.run_due(now), stream.run_due(now));
       // Wake at least every 200 ms to see a stop.
       const auto wait = std::chrono::milliseconds(std::clamp<int64_t>((next - now) / 1'000'000, 0, 200));
       if (auto r = transport->receive(wait)) {

@@ -18,7 +18,7 @@ const EventTable table{
     "sensor_events",
     "The agent's own health: agent_start, agent_stop, sensor_attached, sensor_degraded, "
     "events_lost, clock_jump, journal_rotated, journal_recovered, retention_deleted, "
-    "write_paused, write_resumed.",
+    "write_paused, write_resumed, stream_gap.",
     "SELECT time, action, sensor, message, counters FROM sensor_events WHERE action = 'events_lost'",
     type_bit(EventType::SensorEvent),
     {

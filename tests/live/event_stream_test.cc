@@ -21,11 +21,32 @@ struct Sent {
   ZeekEvent event;
 };
 
+StreamOptions options(const std::string& journal, const std::string& state, uint64_t batch_events = 1000) {
+  StreamOptions o;
+  o.agent_id = kAgent;
+  o.journal_dir = journal;
+  o.state_dir = state;
+  o.batch_events = batch_events;
+  return o;
+}
+
+struct Gap {
+  std::string subscriber;
+  uint64_t first, last;
+  bool operator==(const Gap&) const = default;
+};
+
 class Stream {
  public:
   Stream(const std::string& journal, const std::string& state, uint64_t batch_events = 1000)
-      : stream_({kAgent, journal, state, 10'000, batch_events},
+      : stream_(noting_gaps(options(journal, state, batch_events)),
                 [this](const std::string& t, const ZeekEvent& e) { sent.push_back({t, e}); }) {}
+  StreamOptions noting_gaps(StreamOptions o) {
+    o.gap_sent = [this](const std::string& name, uint64_t first, uint64_t last) {
+      gaps.push_back({name, first, last});
+    };
+    return o;
+  }
 
   void subscribe(const std::string& name, Set kinds, uint64_t window) {
     EXPECT_TRUE(stream_.received({"ZAgent::subscribe_v1", {name, std::move(kinds), window}}, 0));
@@ -40,6 +61,7 @@ class Stream {
     return sent;
   }
   std::vector<Sent> sent;
+  std::vector<Gap> gaps;  // told to gap_sent, for the journal
   EventStream stream_;
 };
 
@@ -50,8 +72,45 @@ size_t line_count(const Sent& s) {
   return lines.empty() ? 0 : std::count(lines.begin(), lines.end(), '\n') + 1;
 }
 std::string error_text(const Sent& s) {
-  EXPECT_EQ(s.event.name, "ZeekAgentAPI::agent_error_v1");
-  return s.event.args.size() == 2 && s.event.args[1].get<std::string>() ? *s.event.args[1].get<std::string>() : "?";
+  EXPECT_EQ(s.event.name, "ZAgent::error_v1");
+  EXPECT_EQ(s.event.args.size(), 3u);
+  if (s.event.args.size() != 3) return "?";
+  EXPECT_EQ(s.event.args[0], BrokerData(kAgent));
+  // The subscriber's name, or "" on the topic for bad names.
+  const std::string* name = s.event.args[1].get<std::string>();
+  EXPECT_TRUE(name && (name->empty() ? s.topic == "/zagent/stream/all/agent-1"
+                                     : s.topic == "/zagent/stream/" + *name + "/agent-1"))
+      << s.topic;
+  return s.event.args[2].get<std::string>() ? *s.event.args[2].get<std::string>() : "?";
+}
+
+TEST(EventStream, SaysHelloOnEachConnectionWithANewSessionAndAgainWhenDue) {
+  testing::TempDir dir;
+  std::vector<Sent> sent;
+  StreamOptions o = options(dir / "j", dir / "state");
+  o.hostname = "host-1";
+  o.hello_interval_ns = 60;
+  EventStream stream(o, [&sent](const std::string& t, const ZeekEvent& e) { sent.push_back({t, e}); });
+  EXPECT_EQ(stream.run_due(0), INT64_MAX);  // not connected: no hello
+  EXPECT_TRUE(sent.empty());
+  stream.connected(100);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].topic, "/zagent/hello/agent-1");
+  EXPECT_EQ(sent[0].event.name, "ZAgent::hello_v1");
+  ASSERT_EQ(sent[0].event.args.size(), 3u);
+  EXPECT_EQ(sent[0].event.args[0], BrokerData(kAgent));
+  EXPECT_EQ(sent[0].event.args[2], BrokerData("host-1"));
+  const BrokerData session = sent[0].event.args[1];
+  ASSERT_TRUE(session.get<std::string>());
+  EXPECT_EQ(session.get<std::string>()->size(), 36u);  // a UUID
+  EXPECT_EQ(stream.run_due(159), 160);
+  EXPECT_EQ(sent.size(), 1u);
+  EXPECT_EQ(stream.run_due(160), 220);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1].event.args[1], session);  // the same connection
+  stream.connected(300);
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_NE(sent[2].event.args[1], session);  // a new one
 }
 
 TEST(EventStream, SendsEverythingAfterTheAcknowledgedSeqThenWaits) {
@@ -145,6 +204,7 @@ TEST(EventStream, AGapLeftByRetentionIsSentFirstAndExactly) {
   const uint64_t oldest = first_seq(out[1]);
   EXPECT_EQ(out[0].event.args.at(3), BrokerData(oldest - 1));
   EXPECT_GT(oldest, written[1].first);
+  EXPECT_EQ(s.gaps, (std::vector<Gap>{{"g", written[1].first, oldest - 1}}));
 }
 
 TEST(EventStream, ANewSubscriberGetsAWholeWindowWhereverTheJournalStarts) {

@@ -85,6 +85,11 @@ def plain(d):
     return (t, v)
 
 
+# What an agent says again and again: zeek-agent's hello and the host event
+# stream's (ZAgent::hello_v1).
+HELLOS = ("ZeekAgentAPI::agent_hello_v1", "ZAgent::hello_v1")
+
+
 class Peer:
     """The test's side of one WebSocket connection."""
 
@@ -118,7 +123,7 @@ class Peer:
                 topic, name, ctx, args = await self.next(timeout=left)
             except asyncio.TimeoutError:
                 return
-            if name != "ZeekAgentAPI::agent_hello_v1":
+            if name not in HELLOS:
                 raise Failure(f"want nothing, got {name} {ctx} {args}")
 
     async def cancel(self, topic, instance, qid):
@@ -131,7 +136,7 @@ class Peer:
         await self.send(topic, "ZeekAgentAPI::install_query_v1", instance, s(barrier), query("SELECT 1"))
         while True:
             topic_, name, ctx, args = await self.next(10)
-            if name == "ZeekAgentAPI::agent_hello_v1":
+            if name in HELLOS:
                 continue
             if name == "Test::result" and ctx[2] == ("string", barrier):
                 return
@@ -141,7 +146,7 @@ class Peer:
     async def expect(self, name, timeout=10):
         while True:
             topic, got, ctx, args = await self.next(timeout)
-            if got == "ZeekAgentAPI::agent_hello_v1" and name != got:
+            if got in HELLOS and name != got:
                 continue
             if got != name:
                 raise Failure(f"want {name}, got {got} {ctx} {args}")
@@ -171,6 +176,9 @@ async def scenario(peers, agent, work):
     check("hello agent_version is a count, uptime an interval",
           (columns[9][0], columns[10][0]), ("count", "timespan"))
     check("hello tables has processes", ("string", "processes") in columns[11], True)
+    topic, agent_id, args = await peer.expect("ZAgent::hello_v1")
+    check("the stream's hello: topic, agent id, host name", (topic, agent_id, args[1]),
+          (f"/zagent/hello/{AGENT_ID}", ("string", AGENT_ID), ("string", socket.gethostname())))
 
     await peer.send(to_all, "ZeekAgentAPI::zeek_hello_v1", s(INSTANCE), vec(s("8.2.2"), c(80202), s("v2.4-0")),
                     metadata=True)
@@ -256,7 +264,7 @@ async def scenario(peers, agent, work):
             ticks += 1
         elif name == "Test::result" and ctx[2] == ("string", "za_web"):
             web = args[0]
-        elif name != "ZeekAgentAPI::agent_hello_v1":
+        elif name not in HELLOS:
             raise Failure(f"unexpected {name} {ctx} {args}")
     check("the web group's query answered", web, [("integer", 7)])
     check("one error per bad input, in order, naming the query",

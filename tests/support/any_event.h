@@ -78,7 +78,7 @@ inline EventBody any_body() {
     case 6: return LoginEvent{any_enum<LoginAction>(1), any_bytes(), any_bytes(), any_bytes(), any_ip(),
                               any<uint32_t>(), any<uint32_t>()};
     default: {
-      SensorEvent s{any_enum<SensorAction>(10), any_bytes(), any_bytes(), {}};
+      SensorEvent s{any_enum<SensorAction>(static_cast<int>(SensorAction::StreamGap) + 1), any_bytes(), any_bytes(), {}};
       const int n = *rc::gen::inRange(0, 5);
       for (int i = 0; i < n; ++i) s.counters.push_back(Counter{any_bytes(), any<uint64_t>()});
       return s;
