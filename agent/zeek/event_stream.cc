@@ -111,6 +111,7 @@ void EventStream::ack(const ZeekEvent& e, int64_t) {
   }
   positions_.acknowledge(name, seq);  // throws going backwards
   s.acked = seq;
+  while (!s.unacked.empty() && s.unacked.front() <= seq) s.unacked.pop_front();
 }
 
 void EventStream::unsubscribe(const ZeekEvent& e, int64_t) {
@@ -120,10 +121,7 @@ void EventStream::unsubscribe(const ZeekEvent& e, int64_t) {
   subscribers_.erase(name);
 }
 
-uint64_t EventStream::in_flight(const Subscriber& s) const {
-  if (!s.sent) return 0;
-  return *s.sent - (s.acked ? *s.acked : s.floor);
-}
+uint64_t EventStream::in_flight(const Subscriber& s) const { return s.unacked.size(); }
 
 void EventStream::pump() {
   for (auto& [name, s] : subscribers_) {
@@ -133,6 +131,11 @@ void EventStream::pump() {
       r.type_mask = s.type_mask;
       r.max_events = options_.batch_events;
       r.max_examined = s.window - in_flight(s);
+      tables::LiveTail tail;
+      if (options_.live_tail) {
+        tail = options_.live_tail();  // before the disk is read (stream_batch.h)
+        r.tail = &tail;
+      }
       const std::optional<StreamBatch> b = read_stream_batch(options_.journal_dir, r, [](const Damage&) {});
       if (!b) break;
       if (b->gap) {
@@ -142,8 +145,8 @@ void EventStream::pump() {
       }
       send_(subscriber_topic(name), ZeekEvent{"ZAgent::events_v1", {options_.agent_id, name, b->first_seq,
                                                                        b->last_seq, b->lines}});
-      if (!s.sent) s.floor = b->first_seq - 1;
       s.sent = b->last_seq;
+      s.unacked.insert(s.unacked.end(), b->seqs.begin(), b->seqs.end());
     }
   }
 }

@@ -7,12 +7,14 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <string>
 
 #include "agent/zeek/subscriber_positions.h"
 #include "agent/zeek/zeek_event.h"
+#include "tables/query_context.h"
 
 namespace zagent::zeek {
 
@@ -24,6 +26,9 @@ struct StreamOptions {
   uint64_t batch_events = 1'000;   // events in one events_v1
   std::string hostname;            // in the hello
   int64_t hello_interval_ns = 60'000'000'000;
+  // The writer's events not on disk yet, so that the stream need not wait
+  // for the next block; may be empty (disk only).
+  std::function<tables::LiveTail()> live_tail;
   // Told of every gap sent, to record it in the journal (a sensor event);
   // may be empty.
   std::function<void(const std::string& subscriber, uint64_t first, uint64_t last)> gap_sent;
@@ -68,7 +73,10 @@ class EventStream {
     uint64_t window = 0;
     std::optional<uint64_t> acked;  // as on disk
     std::optional<uint64_t> sent;   // the last seq sent: acked, or beyond
-    uint64_t floor = 0;  // never acknowledged: the seq before the first sent
+    // The seqs of the events sent and not acknowledged, wanted or not:
+    // the window counts events, not seqs, which jump by the writer's
+    // reserve after a crash.
+    std::deque<uint64_t> unacked;
   };
 
   void subscribe(const ZeekEvent& e, int64_t now_ns);

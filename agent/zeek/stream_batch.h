@@ -9,8 +9,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "journal/damage.h"
+#include "tables/query_context.h"
 
 namespace zagent::zeek {
 
@@ -21,7 +23,8 @@ struct StreamBatch {
   // that batches follow one another seq by seq.
   uint64_t first_seq = 0;
   uint64_t last_seq = 0;
-  uint64_t events = 0;  // lines
+  uint64_t events = 0;          // lines
+  std::vector<uint64_t> seqs;   // of every event in the range, wanted or not
   std::string lines;    // '\n' between lines, none at the end
   // Events after the acknowledged seq that the journal no longer holds
   // (retention deleted them before the subscriber had them): the seqs
@@ -35,6 +38,10 @@ struct StreamRequest {
   uint32_t type_mask = ~0u;       // bit i: EventType i
   uint64_t max_events = 1000;     // lines in one batch
   uint64_t max_examined = 100'000;  // events looked at, wanted or not
+  // The running writer's events not on disk yet (seq >= tail->boundary),
+  // taken before the read: an event is then on disk or in the tail, and
+  // the batch goes on from the tail where the disk ends. Null: disk only.
+  const tables::LiveTail* tail = nullptr;
 };
 
 // nullopt when the journal holds nothing after `after` yet. Damaged blocks

@@ -106,5 +106,55 @@ TEST(StreamBatch, RetentionGapIsNamedExactly) {
   EXPECT_FALSE(read(dir / "j", r).gap);
 }
 
+// The writer's tail: events it holds that are not on disk yet. Here its
+// first 20 are on disk as well, as when the writer flushes after the tail
+// was taken; 5 more are the tail's only.
+TEST(StreamBatch, GoesOnFromTheWritersTailWhereTheDiskEndsEachSeqOnce) {
+  testing::TempDir dir;
+  const auto written = write_stream_journal(dir / "j", 50);
+  std::vector<Event> on_disk;
+  JournalReader reader({dir / "j"}, {}, [](const Damage&) {});
+  for (ReadBlock block; reader.next_block(&block);) on_disk.insert(on_disk.end(), block.events.begin(), block.events.end());
+  ASSERT_EQ(on_disk.size(), 50u);
+  tables::LiveTail tail;
+  tail.host = "tail-host";
+  tail.boot_id = "tail-boot";
+  tail.events.assign(on_disk.begin() + 30, on_disk.end());
+  for (uint64_t i = 1; i <= 5; ++i) {
+    Event e = on_disk.back();
+    e.seq += i;
+    tail.events.push_back(e);
+  }
+  tail.boundary = tail.events.front().seq;
+  StreamRequest r;
+  r.tail = &tail;
+  const StreamBatch all = read(dir / "j", r);
+  EXPECT_EQ(all.first_seq, written.front().first);
+  EXPECT_EQ(all.last_seq, on_disk.back().seq + 5);
+  const auto lines = split(all.lines);
+  ASSERT_EQ(lines.size(), 55u);
+  std::vector<uint64_t> seqs;
+  for (const std::string& line : lines) {
+    seqs.push_back(nlohmann::json::parse(line.substr(line.find('\t', line.find('\t') + 1) + 1))["seq"]);
+  }
+  std::vector<uint64_t> want;
+  for (const Event& e : on_disk) want.push_back(e.seq);
+  for (uint64_t i = 1; i <= 5; ++i) want.push_back(on_disk.back().seq + i);
+  EXPECT_EQ(seqs, want);  // in order, each once
+  // From the boundary on, the events are the tail's, with its host and boot id.
+  EXPECT_EQ(lines[29].find("tail-boot"), std::string::npos) << lines[29];
+  EXPECT_NE(lines[30].find("\"host\":\"tail-host\""), std::string::npos) << lines[30];
+  EXPECT_NE(lines[54].find("\"boot_id\":\"tail-boot\""), std::string::npos) << lines[54];
+  // After everything on disk: the tail's own five.
+  r.after = on_disk.back().seq;
+  const StreamBatch rest = read(dir / "j", r);
+  EXPECT_EQ(rest.first_seq, on_disk.back().seq + 1);
+  EXPECT_EQ(rest.last_seq, on_disk.back().seq + 5);
+  EXPECT_EQ(rest.events, 5u);
+  // After the tail's last: nothing yet.
+  r.after = on_disk.back().seq + 5;
+  EXPECT_FALSE(read_stream_batch(dir / "j", r, [](const Damage&) {}));
+}
+
 }  // namespace
 }  // namespace zagent::zeek
