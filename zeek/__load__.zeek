@@ -10,3 +10,4 @@
 @load ./decode
 @load ./logs
 @load ./conn
+@load ./live

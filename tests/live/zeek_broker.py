@@ -17,6 +17,7 @@
 
 Exits 77 (skipped) when not root or without python3-broker.
 """
+import ctypes
 import datetime
 import faulthandler
 import os
@@ -94,6 +95,13 @@ class Zeek:
         self.ep.shutdown()
 
 
+def die_with_parent():
+    """For Popen's preexec_fn: the child gets SIGKILL when the test dies,
+    so that a test killed at its timeout leaves no agent behind."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def start_agent(build, work, state, config):
     path = os.path.join(work, "zagent.toml")
     with open(path, "w") as f:
@@ -101,7 +109,7 @@ def start_agent(build, work, state, config):
     err = open(os.path.join(work, "agent.err"), "w")
     return subprocess.Popen([os.path.join(build, "agent", "zagent"), "run", "-c", path, "--journal",
                              os.path.join(work, "journal"), "--query-socket", "", "--state-dir", state],
-                            stdout=subprocess.DEVNULL, stderr=err)
+                            stdout=subprocess.DEVNULL, stderr=err, preexec_fn=die_with_parent)
 
 
 def stop_agent(agent, work):
