@@ -11,3 +11,4 @@
 @load ./logs
 @load ./conn
 @load ./live
+@load ./live_cluster

@@ -54,11 +54,11 @@ def die_with_parent():
     ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def start_agent(build, work, state):
+def start_agent(build, work, state, port=ZEEK_PORT):
     err = open(os.path.join(work, "agent.err"), "a")
     return subprocess.Popen([os.path.join(build, "agent", "zagent"), "run", "--journal",
                              os.path.join(work, "journal"), "--query-socket", "", "--state-dir", state,
-                             "--zeek", f"127.0.0.1:{ZEEK_PORT}", "--zeek-no-tls"],
+                             "--zeek", f"127.0.0.1:{port}", "--zeek-no-tls"],
                             stdout=subprocess.DEVNULL, stderr=err, preexec_fn=die_with_parent)
 
 
