@@ -23,13 +23,12 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zeektest import ROOT, Expectations, logs, main, need_zeek, skip  # noqa: E402
-from live_stream import (AGENT_ID, acknowledged, connect_from_child, die_with_parent, free_port,  # noqa: E402
-                         run_marked, start_agent, wait_acknowledged, wait_recording)
+from zeektest import ROOT, Expectations, logs, main  # noqa: E402
+from live_stream import (connect_from_child, die_with_parent, free_port, run_marked, set_up,  # noqa: E402
+                         start_agent, wait_acknowledged, wait_recording)
 
 ZEEK_PORT = 19995
 
@@ -62,17 +61,7 @@ def said(directory):
 
 
 def test():
-    need_zeek()
-    if os.geteuid() != 0:
-        skip("zagent run and zeek -i lo need root")
-    build = sys.argv[1]
-    replay = os.path.join(build, "replay", "zagent-replay")
-    work = tempfile.mkdtemp(prefix="zagent-live-cluster-")
-    state = os.path.join(work, "state")
-    os.makedirs(state, mode=0o700)
-    with open(os.path.join(state, "agent-id"), "w") as f:
-        f.write(AGENT_ID + "\n")
-    journal = os.path.join(work, "journal")
+    build, replay, work, state, journal = set_up("zagent-live-cluster-")
     os.makedirs(os.path.join(work, "layout"))
     with open(os.path.join(work, "layout", "cluster-layout.zeek"), "w") as f:
         f.write(f"""redef Cluster::nodes = {{

@@ -117,18 +117,24 @@ def connect_from_child(port):
     return subprocess.Popen(["/usr/bin/python3", "-c", code])
 
 
-def test():
+def set_up(prefix):
+    """Skips without zeek or root; else the build directory, zagent-replay,
+    a new work directory, the agent's state directory in it (holding the
+    test's agent id) and its journal's path."""
     need_zeek()
     if os.geteuid() != 0:
         skip("zagent run and zeek -i lo need root")
     build = sys.argv[1]
-    replay = os.path.join(build, "replay", "zagent-replay")
-    work = tempfile.mkdtemp(prefix="zagent-live-stream-")
+    work = tempfile.mkdtemp(prefix=prefix)
     state = os.path.join(work, "state")
     os.makedirs(state, mode=0o700)
     with open(os.path.join(state, "agent-id"), "w") as f:
         f.write(AGENT_ID + "\n")
-    journal = os.path.join(work, "journal")
+    return build, os.path.join(build, "replay", "zagent-replay"), work, state, os.path.join(work, "journal")
+
+
+def test():
+    build, replay, work, state, journal = set_up("zagent-live-stream-")
     live_dir = os.path.join(work, "live")
     os.makedirs(live_dir)
     listener = socket.socket()
