@@ -136,8 +136,10 @@ void ZeekLink::serve_once() {
     while (!stop_) {
       const int64_t now = wall_ns();
       const int64_t next = std::min(session.run_due(now), stream.run_due(now));
-      // Wake at least every 200 ms to see a stop.
-      const auto wait = std::chrono::milliseconds(std::clamp<int64_t>((next - now) / 1'000'000, 0, 200));
+      // Wake at least every 200 ms to see a stop, every 20 ms while a
+      // subscriber waits for host events (the writer's tail is read then).
+      const int64_t most = stream.subscriber_count() ? 20 : 200;
+      const auto wait = std::chrono::milliseconds(std::clamp<int64_t>((next - now) / 1'000'000, 0, most));
       if (auto r = transport->receive(wait)) {
         {
           std::lock_guard lock(mu_);
