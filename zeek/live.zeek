@@ -61,6 +61,13 @@ export {
 	## raised, and at least every :zeek:see:`ZAgent::live_ack_interval`.
 	option live_window: count = 10000;
 
+	## Per event type, an SQL condition over that type's event table
+	## (docs/tables.md) that the agent applies before it sends: only the
+	## events it selects come, e.g. ``["socket"] = "remote_port = 443"``,
+	## ``["process_exec"] = "exe LIKE '/usr/bin/%'"``. One condition, no
+	## ``;``. Types without one come whole.
+	option live_filters: table[string] of string = table();
+
 	## How long raised events may wait for their acknowledgement.
 	option live_ack_interval: interval = 1 sec;
 
@@ -98,7 +105,8 @@ export {
 	global gap_v1: event(agent_id: string, subscriber: string, first_seq: count, last_seq: count);
 	global error_v1: event(agent_id: string, subscriber: string, message: string);
 	# ... and Zeek to agent.
-	global subscribe_v1: event(subscriber: string, kinds: set[string], window: count);
+	global subscribe_v1: event(subscriber: string, kinds: set[string], window: count,
+	                           filters: table[string] of string);
 	global ack_v1: event(subscriber: string, seq: count);
 	global unsubscribe_v1: event(subscriber: string);
 }
@@ -140,9 +148,11 @@ function live_log(agent_id: string, action: string, first: count, last: count, m
 function send_subscribe(agent_id: string)
 	{
 @if ( Version::number >= 80000 )
-	Cluster::publish(stream_topic(agent_id), subscribe_v1, live_subscriber, event_types, live_window);
+	Cluster::publish(stream_topic(agent_id), subscribe_v1, live_subscriber, event_types, live_window,
+	                 live_filters);
 @else
-	Broker::publish(stream_topic(agent_id), subscribe_v1, live_subscriber, event_types, live_window);
+	Broker::publish(stream_topic(agent_id), subscribe_v1, live_subscriber, event_types, live_window,
+	                live_filters);
 @endif
 	}
 

@@ -31,8 +31,8 @@ void want_args(const ZeekEvent& e, size_t n) {
 
 }  // namespace
 
-EventStream::EventStream(StreamOptions options, Send send)
-    : options_(std::move(options)), send_(std::move(send)), positions_(options_.state_dir) {}
+EventStream::EventStream(StreamOptions options, Send send, QueryRunner* runner)
+    : options_(std::move(options)), send_(std::move(send)), runner_(runner), positions_(options_.state_dir) {}
 
 std::string EventStream::topic() const { return "/zagent/stream/host/" + options_.agent_id; }
 
@@ -75,7 +75,7 @@ bool EventStream::received(const ZeekEvent& e, int64_t now_ns) {
 }
 
 void EventStream::subscribe(const ZeekEvent& e, int64_t) {
-  want_args(e, 3);
+  if (e.args.size() != 4) want_args(e, 3);
   const std::string& name = arg<std::string>(e, 0, "a string");
   const Set& kinds = arg<Set>(e, 1, "the event kinds (a set of strings)");
   const uint64_t window = arg<uint64_t>(e, 2, "the window (a count)");
@@ -92,6 +92,15 @@ void EventStream::subscribe(const ZeekEvent& e, int64_t) {
     }
   }
   if (window == 0) throw Error(e.name + ": the window must be at least 1");
+  if (e.args.size() == 4) {
+    const Table& filters = arg<Table>(e, 3, "the filters (a table of kind to SQL condition)");
+    if (!filters.entries.empty() && !runner_) throw Error(e.name + ": filters are not served here");
+    try {
+      if (runner_) s.filter = StreamFilter::parse(filters, *runner_);
+    } catch (const Error& x) {
+      throw Error(e.name + ": " + x.what());
+    }
+  }
   s.window = std::min(window, options_.max_window);
   s.acked = positions_.acknowledged(name);
   s.sent = s.acked;  // resume right after what was processed
@@ -124,6 +133,7 @@ void EventStream::unsubscribe(const ZeekEvent& e, int64_t) {
 uint64_t EventStream::in_flight(const Subscriber& s) const { return s.unacked.size(); }
 
 void EventStream::pump() {
+  std::vector<std::string> failed;
   for (auto& [name, s] : subscribers_) {
     while (in_flight(s) < s.window) {
       StreamRequest r;
@@ -136,8 +146,19 @@ void EventStream::pump() {
         tail = options_.live_tail();  // before the disk is read (stream_batch.h)
         r.tail = &tail;
       }
-      const std::optional<StreamBatch> b = read_stream_batch(options_.journal_dir, r, [](const Damage&) {});
+      std::optional<StreamBatch> b = read_stream_batch(options_.journal_dir, r, [](const Damage&) {});
       if (!b) break;
+      if (!s.filter.empty()) {
+        try {
+          s.filter.apply(&*b, *runner_);
+        } catch (const Error& x) {
+          // It would fail the same way next time: say so and stop this
+          // subscription (its position stays).
+          error(name, std::string("filter: ") + x.what() + " (unsubscribed; subscribe again)", 0);
+          failed.push_back(name);
+          break;
+        }
+      }
       if (b->gap) {
         send_(subscriber_topic(name), ZeekEvent{"ZAgent::gap_v1", {options_.agent_id, name, b->gap->first,
                                                                       b->gap->second}});
@@ -149,6 +170,7 @@ void EventStream::pump() {
       s.unacked.insert(s.unacked.end(), b->seqs.begin(), b->seqs.end());
     }
   }
+  for (const std::string& name : failed) subscribers_.erase(name);
 }
 
 void EventStream::error(const std::string& subscriber, const std::string& message, int64_t) {

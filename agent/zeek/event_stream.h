@@ -12,6 +12,8 @@
 #include <map>
 #include <string>
 
+#include "agent/zeek/query_runner.h"
+#include "agent/zeek/stream_filter.h"
 #include "agent/zeek/subscriber_positions.h"
 #include "agent/zeek/zeek_event.h"
 #include "tables/query_context.h"
@@ -38,7 +40,9 @@ class EventStream {
  public:
   using Send = std::function<void(const std::string& topic, const ZeekEvent& event)>;
 
-  EventStream(StreamOptions options, Send send);
+  // `runner` evaluates subscribers' filters (stream_filter.h); without one
+  // a subscription with filters is refused.
+  EventStream(StreamOptions options, Send send, QueryRunner* runner = nullptr);
 
   // The topic the agent subscribes to for the stream's requests.
   std::string topic() const;
@@ -77,6 +81,7 @@ class EventStream {
     // the window counts events, not seqs, which jump by the writer's
     // reserve after a crash.
     std::deque<uint64_t> unacked;
+    StreamFilter filter;
   };
 
   void subscribe(const ZeekEvent& e, int64_t now_ns);
@@ -87,6 +92,7 @@ class EventStream {
 
   StreamOptions options_;
   Send send_;
+  QueryRunner* runner_;
   SubscriberPositions positions_;
   std::string session_;  // this connection's, in every hello
   int64_t next_hello_ns_ = 0;

@@ -124,7 +124,7 @@ void ZeekLink::serve_once() {
     ++status_.events_sent;
   };
   ZeekAgentSession session(session_options_, runner, send);
-  EventStream stream(stream_options_, send);
+  EventStream stream(stream_options_, send, &runner);
   std::vector<std::string> topics = session.topics();
   topics.push_back(stream.topic());
   const std::string version = transport->connect(topics, kConnectTimeout);

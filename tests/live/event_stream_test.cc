@@ -6,7 +6,9 @@
 
 #include <algorithm>
 
+#include "agent/zeek/engine_query_runner.h"
 #include "agent/zeek/event_stream.h"
+#include "journal/journal_reader.h"
 #include "journal/event.h"
 #include "tests/support/stream_journal.h"
 #include "tests/support/temp_dir.h"
@@ -38,9 +40,10 @@ struct Gap {
 
 class Stream {
  public:
-  Stream(const std::string& journal, const std::string& state, uint64_t batch_events = 1000)
+  Stream(const std::string& journal, const std::string& state, uint64_t batch_events = 1000,
+         QueryRunner* runner = nullptr)
       : stream_(noting_gaps(options(journal, state, batch_events)),
-                [this](const std::string& t, const ZeekEvent& e) { sent.push_back({t, e}); }) {}
+                [this](const std::string& t, const ZeekEvent& e) { sent.push_back({t, e}); }, runner) {}
   StreamOptions noting_gaps(StreamOptions o) {
     o.gap_sent = [this](const std::string& name, uint64_t first, uint64_t last) {
       gaps.push_back({name, first, last});
@@ -263,6 +266,83 @@ TEST(EventStream, BadRequestsAreAnsweredAndMoveNothing) {
   EXPECT_EQ(first_seq(out[0]), written[10].first);
   EXPECT_EQ(last_seq(out[0]), written[15].first);
   EXPECT_FALSE(s.stream_.received({"ZeekAgentAPI::install_query_v1", {}}, 0));  // not the stream's
+}
+
+// The seq of a batch line ("KIND \t SECONDS \t {"seq":N,...") and its kind.
+std::vector<std::pair<std::string, uint64_t>> kinds_and_seqs(const std::vector<Sent>& out) {
+  std::vector<std::pair<std::string, uint64_t>> v;
+  for (const Sent& s : out) {
+    const std::string& lines = *s.event.args.at(4).get<std::string>();
+    size_t start = 0;
+    while (start < lines.size()) {
+      size_t nl = lines.find('\n', start);
+      if (nl == std::string::npos) nl = lines.size();
+      const std::string line = lines.substr(start, nl - start);
+      v.emplace_back(line.substr(0, line.find('\t')), std::stoull(line.substr(line.find("{\"seq\":") + 7)));
+      start = nl + 1;
+    }
+  }
+  return v;
+}
+
+TEST(EventStream, AFilterKeepsWhatItsConditionSelectsOfItsKindAndTheOtherKindsWhole) {
+  testing::TempDir dir;
+  testing::write_stream_journal(dir / "j", 300);
+  std::vector<Event> events;
+  JournalReader reader({dir / "j"}, {}, [](const Damage&) {});
+  for (ReadBlock b; reader.next_block(&b);) events.insert(events.end(), b.events.begin(), b.events.end());
+  uint32_t port = 0;
+  for (const Event& e : events)
+    if (const auto* s = std::get_if<SocketEvent>(&e.body); s && !port) port = s->remote_port;
+  ASSERT_NE(port, 0u);
+  std::vector<std::pair<std::string, uint64_t>> want;
+  for (const Event& e : events) {
+    const auto* s = std::get_if<SocketEvent>(&e.body);
+    if (s && s->remote_port == port) want.emplace_back("socket", e.seq);
+    if (std::holds_alternative<ProcessExec>(e.body)) want.emplace_back("process_exec", e.seq);
+  }
+  ASSERT_LT(std::count_if(want.begin(), want.end(), [](auto& w) { return w.first == "socket"; }),
+            std::count_if(events.begin(), events.end(), [](const Event& e) {
+              return std::holds_alternative<SocketEvent>(e.body);
+            }));  // the condition leaves some out
+  tables::QueryContext context;
+  context.journals = {dir / "j"};
+  EngineQueryRunner runner(context, tables::QueryLimits{10, 100000, 256 << 20});
+  Stream s(dir / "j", dir / "state", 1000, &runner);
+  s.send({"ZAgent::subscribe_v1", {"f", Set{{"socket", "process_exec"}}, uint64_t{1000},
+                                  Table{{{"socket", "remote_port = " + std::to_string(port)}}}}});
+  const auto out = s.pump();
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(kinds_and_seqs(out), want);
+  EXPECT_EQ(last_seq(out.back()), events.back().seq);  // every seq covered
+}
+
+TEST(EventStream, BadFiltersAreRefusedNamingTheKind) {
+  testing::TempDir dir;
+  testing::write_stream_journal(dir / "j", 10);
+  tables::QueryContext context;
+  context.journals = {dir / "j"};
+  EngineQueryRunner runner(context, tables::QueryLimits{10, 100000, 256 << 20});
+  Stream s(dir / "j", dir / "state", 1000, &runner);
+  const auto refused = [&](Table filters) {
+    s.sent.clear();
+    s.send({"ZAgent::subscribe_v1", {"f", Set{}, uint64_t{10}, std::move(filters)}});
+    EXPECT_EQ(s.stream_.subscriber_count(), 0u);
+    return s.sent.size() == 1 ? error_text(s.sent[0]) : "no error";
+  };
+  EXPECT_EQ(refused(Table{{{"exec", "1"}}}), "ZAgent::subscribe_v1: filter for unknown event kind 'exec'");
+  EXPECT_EQ(refused(Table{{{"socket", "1; SELECT 2"}}}),
+            "ZAgent::subscribe_v1: filter for socket: one condition, without ';'");
+  EXPECT_EQ(refused(Table{{{"socket", "no_such_column = 1"}}}).rfind("ZAgent::subscribe_v1: filter for socket: ", 0), 0u);
+  EXPECT_EQ(refused(Table{{{"socket", uint64_t{1}}}}),
+            "ZAgent::subscribe_v1: filters must be a table of kind to condition (strings)");
+  // Without a runner, filters are refused; an empty table is no filter.
+  Stream plain(dir / "j", dir / "state");
+  plain.send({"ZAgent::subscribe_v1", {"g", Set{}, uint64_t{10}, Table{{{"socket", "1"}}}}});
+  ASSERT_EQ(plain.sent.size(), 1u);
+  EXPECT_EQ(error_text(plain.sent[0]), "ZAgent::subscribe_v1: filters are not served here");
+  plain.send({"ZAgent::subscribe_v1", {"g", Set{}, uint64_t{10}, Table{}}});
+  EXPECT_EQ(plain.stream_.subscriber_count(), 1u);
 }
 
 }  // namespace

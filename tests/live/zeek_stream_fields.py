@@ -31,6 +31,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from zeek_broker import run_test  # noqa: E402  (exits 77 without python3-broker)
+import broker  # noqa: E402
 from zeek_agent_websocket import AGENT_ID, Failure, check  # noqa: E402
 from stream_peer import STREAM, StreamRun, collect, execs, run_marked  # noqa: E402
 
@@ -75,13 +76,17 @@ def main(build):
         peer.subscribe("zall", set())
         peer.subscribe("zexec", {"process_exec"})
         port = listener.getsockname()[1]
+        # Sockets of the test's port only, by an SQL condition; execs whole.
+        condition = f"remote_port = {port} OR local_port = {port}"
+        peer.send("ZAgent::subscribe_v1", "zport", {"socket", "process_exec"}, broker.Count(100000),
+                  {"socket": condition}, topic=STREAM)
         child = subprocess.Popen(["/usr/bin/python3", "-c",
                                   f"import socket; socket.create_connection(('127.0.0.1', {port})).close()"])
         listener.accept()[0].close()
         child.wait()
         pid, argv = run_marked("fields")
         # Batches of both subscribers interleave: sort them by topic.
-        got = {"zall": [], "zexec": []}
+        got = {"zall": [], "zexec": [], "zport": []}
         ranges = {}
         end = time.monotonic() + 20
         while time.monotonic() < end and not all(
@@ -118,6 +123,23 @@ def main(build):
         check("zexec: every exec of its range, the same lines as zall's",
               [l for l in got["zexec"] if first <= json.loads(l[2])["seq"] <= last],
               [l for l in got["zall"] if l[0] == "process_exec" and zexec_first <= json.loads(l[2])["seq"] <= zexec_last])
+
+        def seq_of(line):
+            return json.loads(line[2])["seq"]
+
+        def in_range(sub, line):
+            return ranges[sub][0] <= seq_of(line) <= ranges[sub][1]
+        zport = [l for l in got["zport"] if in_range("zall", l)]
+        check("zport: the sockets of the test's port, and every exec, of zall's lines",
+              zport, [l for l in got["zall"] if in_range("zport", l) and (
+                  l[0] == "process_exec" or (l[0] == "socket" and f'"{port}/tcp"' in l[2]))])
+        # The listener shows as listen, or as existing when the agent's
+        # first snapshot came after it.
+        actions = sorted(json.loads(l[2])["action"] for l in zport if l[0] == "socket")
+        check("zport: the test's listener, connect, accept and their closes",
+              [a for a in actions if a not in ("existing", "listen")], ["accept", "close", "close", "connect"])
+        check("zport: the listener once", len(actions), 5)
+        peer.send("ZAgent::unsubscribe_v1", "zport", topic=STREAM)
 
         # Bad acknowledgements, each refused with its reason, none moving anything.
         good = execs(got["zexec"])[-1][0]

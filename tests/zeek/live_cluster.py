@@ -10,6 +10,8 @@ which fills conn.log's zagent fields for the connections it sees
   at its responder, as on one Zeek;
 - zagent-process.log holds the test's exec once, and no seq twice: the
   worker logs none of what it was relayed;
+- the manager subscribes with a filter (ZAgent::live_filters) for sockets
+  of the test's port: zagent-socket.log holds those and no other;
 - neither node says anything on stderr or in reporter.log.
 
     /usr/bin/python3 tests/zeek/live_cluster.py BUILD_DIR   (root, zeek on PATH)
@@ -33,7 +35,7 @@ from live_stream import (connect_from_child, die_with_parent, free_port, run_mar
 ZEEK_PORT = 19995
 
 
-def start_node(work, node, args):
+def start_node(work, node, args, scripts=()):
     """Zeek as cluster node NODE, in WORK/NODE."""
     directory = os.path.join(work, node)
     os.makedirs(directory)
@@ -42,7 +44,7 @@ def start_node(work, node, args):
                subprocess.run(["zeek-config", "--zeekpath"], capture_output=True, text=True).stdout.strip())
     options = ["ZAgent::live=T", f"ZAgent::live_port={ZEEK_PORT}/tcp", "ZAgent::live_ack_interval=0.2sec",
                "Broker::disable_ssl=T", "Log::default_rotation_interval=0secs"]
-    return subprocess.Popen(["zeek", *args, os.path.join(ROOT, "zeek"), *options], cwd=directory, env=env,
+    return subprocess.Popen(["zeek", *args, os.path.join(ROOT, "zeek"), *scripts, *options], cwd=directory, env=env,
                             stdout=open(os.path.join(directory, "stdout"), "w"),
                             stderr=open(os.path.join(directory, "stderr"), "w"), preexec_fn=die_with_parent)
 
@@ -74,7 +76,11 @@ redef Cluster::retry_interval = 1sec;
     listener.bind(("127.0.0.1", free_port()))
     listener.listen()
     tport = listener.getsockname()[1]
-    manager = start_node(work, "manager", [])
+    # Sockets of the test's port only, by a filter the agent applies.
+    filters = os.path.join(work, "filters.zeek")
+    with open(filters, "w") as f:
+        f.write(f'redef ZAgent::live_filters = {{ ["socket"] = "remote_port = {tport} OR local_port = {tport}" }};\n')
+    manager = start_node(work, "manager", [], [filters])
     time.sleep(3)  # the manager listens for the worker and the agent
     worker = start_node(work, "worker-1", ["-C", "-i", "lo", "-f", f"tcp port {tport}"])
     agent = None
@@ -115,6 +121,12 @@ redef Cluster::retry_interval = 1sec;
     expect.expect("zagent-process.log: the test's exec, once",
                   [r["pid"] for r in procs if r["action"] == "exec" and r["argv"] == argv], [pid])
     expect.check(f"zagent-process.log: everything up to the acknowledged seq {acked}", max(seqs, default=0) >= acked)
+    sockets = logs(m, "zagent-socket")
+    expect.expect("zagent-socket.log: only the test's port, by the filter (listener, connect, accept, closes)",
+                  sorted(r["action"] for r in sockets if tport in (r["local_p"], r["remote_p"])),
+                  sorted(["listen" if any(r["action"] == "listen" for r in sockets) else "existing",
+                          "connect", "accept", "close", "close"]))
+    expect.expect("zagent-socket.log: no other port", [r for r in sockets if tport not in (r["local_p"], r["remote_p"])], [])
     conns = [r for r in logs(m, "conn") if r["id.resp_p"] == tport]
     expect.expect("conn.log: the test's connection, once", len(conns), 1)
     if conns:
