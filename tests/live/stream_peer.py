@@ -72,11 +72,12 @@ def execs(lines):
             (json.loads(text) for kind, _, text in lines if kind == "process_exec")]
 
 
-def collect(peer, subscriber, until_pid, after=None):
+def collect(peer, subscriber, until_pid, after=None, acking=False):
     """Batches for SUBSCRIBER until the exec of UNTIL_PID is in one:
     (first_seq of the first batch, last_seq of the last, every line).
     Checks that batches follow one another seq by seq (after AFTER, when
-    given)."""
+    given). ACKING: acknowledges each batch as it comes, as the package
+    does, so that a busy host cannot fill the window first."""
     first, last, lines = None, after, []
     end = time.monotonic() + 20
     while time.monotonic() < end:
@@ -92,6 +93,8 @@ def collect(peer, subscriber, until_pid, after=None):
             first = a
         last = b
         lines += batch_lines(text)
+        if acking:
+            peer.ack(subscriber, b)
         if any(pid == until_pid for _, pid, _ in execs(lines)):
             return first, last, lines
     raise Failure(f"the exec of {until_pid} never arrived")
@@ -133,6 +136,16 @@ ssl = false
     def restart(self):
         """Starts the agent again (after the test stopped it)."""
         self.agent = start_agent(self.build, self.work, self.state, self.config)
+
+    def wait_recording(self, timeout=30):
+        """Until the agent (this start of it) says it records: its sensors
+        are attached, so what the test does from now on is recorded. (Its
+        hello to Zeek may come before.) Each start writes agent.err anew."""
+        end = time.monotonic() + timeout
+        while "zagent: recording to" not in open(os.path.join(self.work, "agent.err")).read():
+            if time.monotonic() > end:
+                raise Failure(f"the agent did not start recording in {timeout} s")
+            time.sleep(0.1)
 
     def __enter__(self):
         return self

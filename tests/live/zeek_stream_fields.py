@@ -72,6 +72,7 @@ def main(build):
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         peer.expect("ZeekAgentAPI::agent_hello_v1")
+        run.wait_recording()
         peer.hello()
         peer.subscribe("zall", set())
         peer.subscribe("zexec", {"process_exec"})

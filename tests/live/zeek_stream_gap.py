@@ -49,11 +49,10 @@ def main(build):
     with StreamRun(build, "zagent-stream-gap-", JOURNAL_CONFIG) as run:
         peer, journal = run.peer, run.journal
         peer.expect("ZeekAgentAPI::agent_hello_v1")
+        run.wait_recording()
         peer.subscribe("zgap", {"process_exec"})
         pid, _ = run_marked("before-gap")
-        _, _, lines = collect(peer, "zgap", pid)
-        acked = [seq for seq, p, _ in execs(lines) if p == pid][0]
-        peer.ack("zgap", acked)
+        _, acked, lines = collect(peer, "zgap", pid, acking=True)
         # Window 1 from the acknowledged seq on: one seq in flight, never
         # acknowledged.
         peer.subscribe("zgap", {"process_exec"}, window=1)

@@ -44,6 +44,7 @@ def main(build):
     with StreamRun(build, "zagent-stream-slow-") as run:
         peer = run.peer
         peer.expect("ZeekAgentAPI::agent_hello_v1")
+        run.wait_recording()
         time.sleep(1)
         before = rss_kb(run.agent.pid)
         peer.subscribe("zslow", set(), window=WINDOW)
