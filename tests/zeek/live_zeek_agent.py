@@ -11,6 +11,10 @@ connected to it over WebSocket:
   root in users, a listening socket of this test in sockets;
 - the package's system-logs query needs a table zagent lacks
   (requires_tables): it is not installed and Zeek reports no error;
+- the zagent package is loaded too, live (ZAgent::live = T): it starts no
+  server of its own (zeek-agent's serves both), subscribes the agent
+  (zagent-live.log) and logs the helper's exec in zagent-process.log from
+  the host event stream, on the same connection;
 - reporter.log holds no error from the agent.
 
     ZEEK_AGENT_V2=/path/to/zeek-agent-v2 python3 tests/zeek/live_zeek_agent.py BUILD_DIR   (root)
@@ -32,6 +36,7 @@ from zeektest import Expectations, Failure, logs, main, need_zeek, skip  # noqa:
 
 AGENT_ID = "5e0f1c2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b"
 PORT = 19997
+ROOT_ZEEK = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "zeek")
 HELPER = "zgt-live-helper"
 
 OPTIONS = [
@@ -64,7 +69,8 @@ def test():
     listener.listen()
     helper = os.path.join(work, HELPER)
     shutil.copy("/bin/sleep", helper)
-    zeek = subprocess.Popen(["zeek", os.path.join(checkout, "scripts"), *OPTIONS], cwd=logs_dir,
+    zeek = subprocess.Popen(["zeek", os.path.join(checkout, "scripts"), ROOT_ZEEK, "ZAgent::live=T", *OPTIONS],
+                            cwd=logs_dir,
                             stdout=subprocess.DEVNULL, stderr=open(os.path.join(logs_dir, "stderr"), "w"))
     agent = None
     try:
@@ -76,6 +82,9 @@ def test():
         time.sleep(6)  # joined; the first Differences run has set its baseline
         proc = subprocess.Popen([helper, "60"])
         time.sleep(6)
+        probe = socket.socket()
+        zagent_listened = probe.connect_ex(("127.0.0.1", 9997)) == 0
+        probe.close()
         agent.send_signal(signal.SIGTERM)
         agent.wait(timeout=30)
         time.sleep(1)
@@ -102,6 +111,11 @@ def test():
                  any(r["local_port"] == port and r["pid"] == os.getpid() and r["state"] == "LISTEN" for r in sockets))
     files = logs(logs_dir, "zeek-agent-files")
     expect.check("zeek-agent-files.log has no /etc/passwd", any(r["path"] == "/etc/passwd" for r in files))
+    expect.expect("the zagent package started no server of its own (port 9997)", zagent_listened, False)
+    expect.expect("zagent-live.log: the agent subscribed, once",
+                  [(r["agent_id"], r["action"]) for r in logs(logs_dir, "zagent-live")], [(AGENT_ID, "subscribed")])
+    streamed = [r for r in logs(logs_dir, "zagent-process") if r["action"] == "exec" and r["pid"] == proc.pid]
+    expect.expect("zagent-process.log: the helper's exec from the stream", [r["exe"] for r in streamed], [helper])
     reporter = os.path.join(logs_dir, "reporter.log")
     said = [l for l in open(reporter)] if os.path.exists(reporter) else []
     errors = [l for l in said if not l.startswith("#") and "received termination signal" not in l]
