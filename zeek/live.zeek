@@ -114,7 +114,7 @@ export {
 type AgentState: record {
 	session: string;        # the connection the subscription was sent on
 	host: string;
-	raised: count &optional;  # the highest seq raised
+	raised: count &optional;  # the highest seq raised (or past by a gap)
 	acked: count &optional;   # the highest seq acknowledged
 };
 
@@ -201,7 +201,9 @@ event hello_v1(agent_id: string, session: string, hostname: string)
 function line_seq(json: string): count
 	{
 	local head = split_string1(json, /,/)[0];
-	return to_count(sub(head, /^\{"seq":/, ""));
+	if ( head[:7] != "{\"seq\":" )
+		return 0;  # no seq: the caller reports the line
+	return to_count(head[7:]);
 	}
 
 event events_v1(agent_id: string, subscriber: string, first_seq: count, last_seq: count,
@@ -236,8 +238,17 @@ event events_v1(agent_id: string, subscriber: string, first_seq: count, last_seq
 				live_log(agent_id, "undecodable", 0, 0, "not KIND<TAB>SECONDS<TAB>JSON: " + line[:200]);
 				next;
 				}
-			if ( check_seq && line_seq(fields[2]) <= a$raised )
-				next;
+			if ( check_seq )
+				{
+				local seq = line_seq(fields[2]);
+				if ( seq == 0 )
+					{
+					live_log(agent_id, "undecodable", 0, 0, "no seq first: " + line[:200]);
+					next;
+					}
+				if ( seq <= a$raised )
+					next;
+				}
 			if ( ! raise_json(fields[0], fields[2]) )
 				live_log(agent_id, "undecodable", 0, 0, fields[0] + ": " + fields[2][:200]);
 			else if ( relay )
@@ -257,6 +268,10 @@ event gap_v1(agent_id: string, subscriber: string, first_seq: count, last_seq: c
 		return;
 	live_log(agent_id, "gap", first_seq, last_seq, "deleted by the agent's retention before this Zeek had them");
 	event live_gap(agent_id, first_seq, last_seq);
+	# The batch after it starts after the gap: nothing before it can come.
+	local a = agents[agent_id];
+	if ( ! a?$raised || a$raised < last_seq )
+		a$raised = last_seq;
 	}
 
 event error_v1(agent_id: string, subscriber: string, message: string)
