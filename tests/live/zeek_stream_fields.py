@@ -135,11 +135,12 @@ def main(build):
               zport, [l for l in got["zall"] if in_range("zport", l) and (
                   l[0] == "process_exec" or (l[0] == "socket" and f'"{port}/tcp"' in l[2]))])
         # The listener shows as listen, or as existing when the agent's
-        # first snapshot came after it.
+        # first snapshot came after it (or both, when it was made between
+        # the sensors' start and that snapshot).
         actions = sorted(json.loads(l[2])["action"] for l in zport if l[0] == "socket")
-        check("zport: the test's listener, connect, accept and their closes",
+        check("zport: the test's connect, accept and their closes",
               [a for a in actions if a not in ("existing", "listen")], ["accept", "close", "close", "connect"])
-        check("zport: the listener once", len(actions), 5)
+        check("zport: the listener", 1 <= len([a for a in actions if a in ("existing", "listen")]) <= 2, True)
         peer.send("ZAgent::unsubscribe_v1", "zport", topic=STREAM)
 
         # Bad acknowledgements, each refused with its reason, none moving anything.
