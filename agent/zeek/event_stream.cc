@@ -145,6 +145,11 @@ void EventStream::pump() {
       if (options_.live_tail) {
         tail = options_.live_tail();  // before the disk is read (stream_batch.h)
         r.tail = &tail;
+        // Caught up with the writer: nothing to read, on disk or off.
+        if (tail.boundary != UINT64_MAX && s.sent) {
+          const uint64_t newest = tail.events.empty() ? tail.boundary - 1 : tail.events.back().seq;
+          if (*s.sent >= newest) break;
+        }
       }
       std::optional<StreamBatch> b = read_stream_batch(options_.journal_dir, r, [](const Damage&) {});
       if (!b) break;

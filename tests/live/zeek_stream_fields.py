@@ -180,7 +180,7 @@ def main(build):
         peer.batches.poll()
         peer.subscribe("zexec", {"process_exec"})
         pid2, argv2 = run_marked("after-bad-acks")
-        a, b, lines = collect(peer, "zexec", pid2)
+        a, b, lines = collect(peer, "zexec", pid2, resume_at=good + 1)
         check("resumed right after the good acknowledgement", a, good + 1)
         seen = execs(lines)
         check("the execs after it, none before, the new one once",
