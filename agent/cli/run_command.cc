@@ -76,6 +76,7 @@ std::vector<std::unique_ptr<zeek::ZeekLink>> start_zeek_links(const zeek::ZeekOp
     return s;
   };
   stream.live_tail = context.live_tail;
+  stream.next_seq = [&live] { return live.next_seq(); };
   std::fprintf(stderr, "zagent: agent id %s for Zeek\n", identity.agent_id.c_str());
   for (const zeek::Destination& d : zo.destinations) {
     links.push_back(std::make_unique<zeek::ZeekLink>(d, so, stream, context, o.query_limits, zo.reconnect_max_ns));

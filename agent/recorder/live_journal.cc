@@ -22,6 +22,11 @@ tables::LiveTail LiveJournal::tail() const {
   return t;
 }
 
+uint64_t LiveJournal::next_seq() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return writer_ ? writer_->next_seq() : UINT64_MAX;
+}
+
 tables::AgentStatus LiveJournal::status() const {
   std::lock_guard<std::mutex> lock(mutex_);
   tables::AgentStatus s;

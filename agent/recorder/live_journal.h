@@ -18,6 +18,9 @@ class LiveJournal {
  public:
   // Query side (any thread).
   tables::LiveTail tail() const;
+  // The seq the writer will give next (UINT64_MAX when not recording):
+  // tail()'s news without its copy.
+  uint64_t next_seq() const;
   tables::AgentStatus status() const;
 
   // Recorder side.

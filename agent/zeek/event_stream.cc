@@ -141,15 +141,15 @@ void EventStream::pump() {
       r.type_mask = s.type_mask;
       r.max_events = options_.batch_events;
       r.max_examined = s.window - in_flight(s);
+      // Caught up with the writer: nothing to read, on disk or off.
+      if (options_.next_seq && s.sent) {
+        const uint64_t next = options_.next_seq();
+        if (next != UINT64_MAX && *s.sent + 1 >= next) break;
+      }
       tables::LiveTail tail;
       if (options_.live_tail) {
         tail = options_.live_tail();  // before the disk is read (stream_batch.h)
         r.tail = &tail;
-        // Caught up with the writer: nothing to read, on disk or off.
-        if (tail.boundary != UINT64_MAX && s.sent) {
-          const uint64_t newest = tail.events.empty() ? tail.boundary - 1 : tail.events.back().seq;
-          if (*s.sent >= newest) break;
-        }
       }
       std::optional<StreamBatch> b = read_stream_batch(options_.journal_dir, r, [](const Damage&) {});
       if (!b) break;

@@ -31,6 +31,9 @@ struct StreamOptions {
   // The writer's events not on disk yet, so that the stream need not wait
   // for the next block; may be empty (disk only).
   std::function<tables::LiveTail()> live_tail;
+  // The seq the writer gives next (UINT64_MAX: unknown), asked before the
+  // tail is copied; may be empty.
+  std::function<uint64_t()> next_seq;
   // Told of every gap sent, to record it in the journal (a sensor event);
   // may be empty.
   std::function<void(const std::string& subscriber, uint64_t first, uint64_t last)> gap_sent;
