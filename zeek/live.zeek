@@ -116,6 +116,7 @@ type AgentState: record {
 	host: string;
 	raised: count &optional;  # the highest seq raised (or past by a gap)
 	acked: count &optional;   # the highest seq acknowledged
+	resubscribed: count &optional;  # raised when a lost batch made us subscribe again
 };
 
 global agents: table[string] of AgentState;
@@ -216,6 +217,11 @@ event events_v1(agent_id: string, subscriber: string, first_seq: count, last_seq
 		return;  # all of it raised already
 	if ( a?$raised && first_seq > a$raised + 1 )
 		{
+		# The old subscription's batches still on the way after we
+		# subscribed again: wait for the new one's.
+		if ( a?$resubscribed && a$resubscribed == a$raised )
+			return;
+		a$resubscribed = a$raised;
 		# Batches follow one another seq by seq, and a gap comes before
 		# its batch: something was lost on the way. Start again from
 		# the acknowledged position.

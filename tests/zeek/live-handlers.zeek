@@ -67,6 +67,7 @@ event check()
 	case 4:
 		print "after the gap", raised;
 		event ZAgent::events_v1("agent-a", "zeek", 20, 21, lines(20, 21));  # does not follow 11: lost on the way
+		event ZAgent::events_v1("agent-a", "zeek", 22, 23, lines(22, 23));  # still the old subscription's: dropped quietly
 		break;
 	case 5:
 		print "after an out-of-order batch", raised;
