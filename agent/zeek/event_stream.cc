@@ -102,8 +102,7 @@ void EventStream::subscribe(const ZeekEvent& e, int64_t) {
     }
   }
   s.window = std::min(window, options_.max_window);
-  s.acked = positions_.acknowledged(name);
-  s.sent = s.acked;  // resume right after what was processed
+  s.sent = positions_.acknowledged(name);  // resume right after what was processed
   subscribers_[name] = s;
 }
 
@@ -119,7 +118,6 @@ void EventStream::ack(const ZeekEvent& e, int64_t) {
                 (s.sent ? std::to_string(*s.sent) : std::string("none")) + ")");
   }
   positions_.acknowledge(name, seq);  // throws going backwards
-  s.acked = seq;
   while (!s.unacked.empty() && s.unacked.front() <= seq) s.unacked.pop_front();
 }
 

@@ -78,8 +78,7 @@ class EventStream {
   struct Subscriber {
     uint32_t type_mask = ~0u;
     uint64_t window = 0;
-    std::optional<uint64_t> acked;  // as on disk
-    std::optional<uint64_t> sent;   // the last seq sent: acked, or beyond
+    std::optional<uint64_t> sent;   // the last seq sent: the acknowledged one, or beyond
     // The seqs of the events sent and not acknowledged, wanted or not:
     // the window counts events, not seqs, which jump by the writer's
     // reserve after a crash.

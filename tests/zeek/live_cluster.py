@@ -29,7 +29,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from zeektest import ROOT, Expectations, logs, main  # noqa: E402
-from live_stream import (connect_from_child, die_with_parent, free_port, run_marked, set_up,  # noqa: E402
+from live_stream import (connection_from_child, die_with_parent, free_port, run_marked, set_up,  # noqa: E402
                          start_agent, wait_acknowledged, wait_recording)
 
 ZEEK_PORT = 19995
@@ -91,12 +91,7 @@ redef Cluster::retry_interval = 1sec;
         wait_acknowledged(state, replay, journal, "subscribed")
         argv = ["/bin/echo", f"zagent-cluster-{os.getpid()}"]
         pid = run_marked(argv)
-        child = connect_from_child(tport)
-        conn, _ = listener.accept()
-        conn.recv(100)
-        conn.sendall(b"ok\n")
-        child.wait()
-        conn.close()
+        child = connection_from_child(listener)
         acked = wait_acknowledged(state, replay, journal, "after the activity")
         time.sleep(1)  # the relay reaches the worker
     finally:

@@ -110,11 +110,19 @@ def run_marked(argv):
     return p.pid
 
 
-def connect_from_child(port):
-    """A child python3 connects to the test's listener and sends a line."""
+def connection_from_child(listener):
+    """A child python3 connects to LISTENER (the test's), sends a line and
+    gets one back; the child, once it has ended."""
+    port = listener.getsockname()[1]
     code = (f"import socket; s = socket.create_connection(('127.0.0.1', {port})); "
             "s.sendall(b'zagent live\\n'); s.recv(10); s.close()")
-    return subprocess.Popen(["/usr/bin/python3", "-c", code])
+    child = subprocess.Popen(["/usr/bin/python3", "-c", code])
+    conn, _ = listener.accept()
+    conn.recv(100)
+    conn.sendall(b"ok\n")
+    child.wait()
+    conn.close()
+    return child
 
 
 def set_up(prefix):
@@ -156,12 +164,7 @@ def test():
         wait_acknowledged(state, replay, journal, "first subscription")
         argv = ["/bin/echo", f"zagent-live-{os.getpid()}-before"]
         marks.append((run_marked(argv), argv))
-        child = connect_from_child(tport)
-        conn, _ = listener.accept()
-        conn.recv(100)
-        conn.sendall(b"ok\n")
-        child.wait()
-        conn.close()
+        child = connection_from_child(listener)
         wait_acknowledged(state, replay, journal, "before the restart")
         # Killed: what it sent after the last acknowledgement comes again.
         agent.send_signal(signal.SIGKILL)
