@@ -1,6 +1,7 @@
 # Writes OUT: the zagent Zeek package (the scripts zeek/__load__.zeek loads,
 # in its order, without their `@load ./x` lines: they are all in the same
-# script now) and the replay driver, as C++ string constants. Run at build
+# script now) and the replay drivers (of the script and of the stream), as
+# C++ string constants. Run at build
 # time, so zeek/ stays the one source.
 file(STRINGS "${ZEEK_DIR}/__load__.zeek" loads REGEX "^@load \\./")
 set(package "# ---- the zagent Zeek package (zeek/), embedded by zagent-replay\n")
@@ -11,8 +12,9 @@ foreach(line ${loads})
   string(APPEND package "\n# ---- zeek/${name}.zeek\n${text}")
 endforeach()
 file(READ "${DRIVER}" driver)
+file(READ "${STREAM_DRIVER}" stream_driver)
 set(delim "zagent_embedded")
-string(FIND "${package}${driver}" ")${delim}\"" clash)
+string(FIND "${package}${driver}${stream_driver}" ")${delim}\"" clash)
 if(NOT clash EQUAL -1)
   message(FATAL_ERROR "a script contains the raw string delimiter )${delim}\"")
 endif()
@@ -22,5 +24,6 @@ file(WRITE "${OUT}.tmp"
   "namespace zagent::replay {\n"
   "const char* const kZeekPackage = R\"${delim}(${package})${delim}\";\n"
   "const char* const kReplayDriver = R\"${delim}(# ---- replay/driver.zeek\n${driver})${delim}\";\n"
+  "const char* const kStreamDriver = R\"${delim}(# ---- replay/stream_driver.zeek\n${stream_driver})${delim}\";\n"
   "}  // namespace zagent::replay\n")
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -3,10 +3,14 @@
 //
 //   zagent-replay journal.zst | zeek -C -r trace.pcap -
 //
-// The Zeek script holds the zagent package (zeek/, embedded at build time)
-// unless --no-prelude, and raises each event at its recorded time
-// (replay/driver.zeek). --format json prints the events as JSON lines,
-// exactly as `zagent cat`.
+// By default the output is the replay stream (replay/stream_format.h): a
+// short Zeek script, the zagent package (zeek/, embedded at build time)
+// unless --no-prelude and the driver (replay/stream_driver.zeek), then the
+// events as data, which the Zagent::Replay plugin (zeek/plugin/) reads while
+// Zeek runs. --format zeek-script writes the events into the script itself
+// (replay/driver.zeek), for a Zeek without the plugin: Zeek parses them all
+// first, which limits its size. --format json prints the events as JSON
+// lines, exactly as `zagent cat`.
 #include <CLI/CLI.hpp>
 
 #include <atomic>
@@ -20,6 +24,7 @@
 #include "replay/event_count.h"
 #include "replay/read_ahead.h"
 #include "replay/replay_options.h"
+#include "replay/stream_writer.h"
 #include "replay/zeek_script.h"
 
 namespace {
@@ -31,8 +36,9 @@ constexpr int kExitOk = 0;
 constexpr int kExitDamage = 1;
 constexpr int kExitError = 2;
 
-// Reads the journals in journal order and hands every wanted event, its
-// time shifted, to `emit` with its segment's host and boot id.
+// Reads the journals in journal order and hands every block's wanted
+// events, their times shifted, to `emit` with their segment's host and
+// boot id.
 template <typename Emit>
 int replay(const ReplayOptions& options, Emit emit) {
   std::atomic<uint64_t> damaged{0};
@@ -44,10 +50,8 @@ int replay(const ReplayOptions& options, Emit emit) {
   zagent::replay::EventBatch batch;
   while (blocks.next(&batch)) {
     if (!options.wants_host(batch.host)) continue;
-    for (zagent::Event& e : batch.events) {
-      e.ts += shift;
-      emit(e, batch.host, batch.boot_id);
-    }
+    for (zagent::Event& e : batch.events) e.ts += shift;
+    emit(batch);
   }
   return damaged ? kExitDamage : kExitOk;
 }
@@ -59,10 +63,12 @@ int replay_json(const ReplayOptions& options) {
     std::fwrite(out.data(), 1, out.size(), stdout);
     out.clear();
   };
-  const int code = replay(options, [&](const zagent::Event& e, const std::string& host, const std::string&) {
-    zagent::append_event_json(e, host, &out);
-    out.push_back('\n');
-    if (out.size() >= (1 << 16)) flush();
+  const int code = replay(options, [&](const zagent::replay::EventBatch& batch) {
+    for (const zagent::Event& e : batch.events) {
+      zagent::append_event_json(e, batch.host, &out);
+      out.push_back('\n');
+      if (out.size() >= (1 << 16)) flush();
+    }
   });
   flush();
   if (std::fflush(stdout) != 0) throw zagent::Error("cannot write to standard output");
@@ -70,7 +76,7 @@ int replay_json(const ReplayOptions& options) {
 }
 
 // Zeek parses the whole script before it looks at a packet, holding every
-// event as text: past `max_events` it would take minutes and gigabytes
+// event of --format zeek-script as text: past `max_events` it would take minutes and gigabytes
 // (docs/performance.md, "Replay through Zeek"), so refuse before writing
 // anything and say how to cut the journal. 0: no limit.
 void check_size(ReplayOptions* options, uint64_t max_events) {
@@ -82,15 +88,26 @@ void check_size(ReplayOptions* options, uint64_t max_events) {
                       " events to replay (--max-events): Zeek would parse them all as script text before the "
                       "first packet, which takes about 2.5 minutes and 1.5 GB per million events. Replay a part of "
                       "the journal with --since/--until (see `zagent info` for its time range), --type or --host, "
-                      "or raise --max-events (0: no limit)");
+                      "raise --max-events (0: no limit), or replay with the default --format zeek into a Zeek "
+                      "with the Zagent::Replay plugin, which has no limit");
 }
 
-int replay_zeek(ReplayOptions options, bool prelude, uint64_t max_events) {
+int replay_zeek_script(ReplayOptions options, bool prelude, uint64_t max_events) {
   check_size(&options, max_events);
   zagent::replay::ZeekScriptWriter script(stdout, prelude);
-  const int code = replay(options, [&script](const zagent::Event& e, const std::string& host,
-                                            const std::string& boot_id) { script.add(e, host, boot_id); });
+  const int code = replay(options, [&script](const zagent::replay::EventBatch& batch) {
+    for (const zagent::Event& e : batch.events) script.add(e, batch.host, batch.boot_id);
+  });
   script.finish();
+  return code;
+}
+
+int replay_zeek_stream(const ReplayOptions& options, bool prelude) {
+  zagent::replay::StreamWriter stream(stdout, prelude);
+  const int code = replay(options, [&stream](const zagent::replay::EventBatch& batch) {
+    stream.add(batch.events, batch.host, batch.boot_id);
+  });
+  stream.finish();
   return code;
 }
 
@@ -118,16 +135,20 @@ int main(int argc, char** argv) {
   app.add_option("--time-shift", options.time_shift,
                  "Add D to every event's time, e.g. -2.5s, +300ms, 1h: the host's clock skew against the capture");
   app.add_option("--format", format,
-                 "zeek (default): a Zeek script for `zeek -C -r trace.pcap -`; json: JSON lines as `zagent cat` prints them")
-      ->check(CLI::IsMember({"zeek", "json"}));
+                 "zeek (default): for `zeek -C -r trace.pcap -` with the Zagent::Replay Zeek plugin, the events "
+                 "as data after a short script; zeek-script: the events in the script itself, for a Zeek without "
+                 "the plugin (slow, see --max-events); json: JSON lines as `zagent cat` prints them")
+      ->check(CLI::IsMember({"zeek", "zeek-script", "json"}));
   app.add_option("--max-events", max_events,
-                 "Refuse a Zeek script of more than N events (0: no limit): Zeek holds them all")
+                 "--format zeek-script: refuse a script of more than N events (0: no limit): Zeek holds them all")
       ->capture_default_str();
   app.add_flag("--no-prelude", no_prelude, "Load the installed zagent package (@load zagent) instead of embedding it");
   try {
     app.parse(argc, argv);
     options.read_options();  // bad values are refused before any output
-    return format == "json" ? replay_json(options) : replay_zeek(options, !no_prelude, max_events);
+    if (format == "json") return replay_json(options);
+    if (format == "zeek-script") return replay_zeek_script(options, !no_prelude, max_events);
+    return replay_zeek_stream(options, !no_prelude);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitError;

@@ -41,8 +41,14 @@ class ZeekScriptWriter {
   uint64_t events_ = 0;
 };
 
-// The embedded scripts (generated from zeek/ and replay/driver.zeek).
+// The embedded scripts (generated from zeek/, replay/driver.zeek and
+// replay/stream_driver.zeek).
 extern const char* const kZeekPackage;
 extern const char* const kReplayDriver;
+extern const char* const kStreamDriver;
+
+// What every replay script opens with: a comment saying what it is, then
+// the package's scripts (`embed_package`) or `@load zagent`.
+std::string script_prelude(bool embed_package);
 
 }  // namespace zagent::replay

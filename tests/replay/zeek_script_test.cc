@@ -1,4 +1,4 @@
-// zagent-replay --format zeek: the script's parts (package, driver, events),
+// zagent-replay --format zeek-script: the script's parts (package, driver, events),
 // the Replay JSON of every event type as the Zeek package's records need it
 // (docs/zeek.md), batching that keeps the script parseable, the golden for
 // the testdata capture, and exact escaping of bytes Zeek must get back.
@@ -26,6 +26,7 @@ using nlohmann::json;
 using testing::run_command;
 
 const std::string kReplay = ZAGENT_REPLAY_BINARY;
+const std::string kScript = kReplay + " --format zeek-script";
 const std::string kData = std::string(ZAGENT_SOURCE_DIR) + "/testdata/replay-basic";
 
 // The script a writer makes of `events`.
@@ -282,10 +283,10 @@ RC_GTEST_PROP(ZeekScript, AnyEventsComeBackFromTheLiterals, ()) {
 }
 
 TEST(ZeekScript, TheTestdataScriptIsTheGolden) {
-  const auto r = run_command(kReplay + " --no-prelude " + kData + "/journal.zst");
+  const auto r = run_command(kScript + " --no-prelude " + kData + "/journal.zst");
   ASSERT_EQ(r.status, 0);
   EXPECT_EQ(r.out, run_command("cat " + kData + "/expected/replay-no-prelude.zeek").out)
-      << "regenerate with: zagent-replay --no-prelude testdata/replay-basic/journal.zst > "
+      << "regenerate with: zagent-replay --format zeek-script --no-prelude testdata/replay-basic/journal.zst > "
          "testdata/replay-basic/expected/replay-no-prelude.zeek (and say why in the commit)";
   // The same events, one line each, as --format json has them.
   size_t events = 0;
@@ -298,19 +299,20 @@ TEST(ZeekScript, TheTestdataScriptIsTheGolden) {
 // and the ways to cut the journal; the selection counts, not the journal.
 TEST(ZeekScript, MoreEventsThanMaxEventsAreRefusedBeforeAnyOutput) {
   const std::string journal = kData + "/journal.zst";
-  const auto whole = run_command(kReplay + " " + journal);
+  const auto whole = run_command(kScript + " " + journal);
   ASSERT_EQ(whole.status, 0);
-  EXPECT_EQ(run_command(kReplay + " --max-events 141 " + journal).out, whole.out);  // 141 events: at the limit
-  EXPECT_EQ(run_command("cat " + journal + " | " + kReplay + " --max-events 141 -").out, whole.out);
+  EXPECT_EQ(run_command(kScript + " --max-events 141 " + journal).out, whole.out);  // 141 events: at the limit
+  EXPECT_EQ(run_command("cat " + journal + " | " + kScript + " --max-events 141 -").out, whole.out);
 
   for (const std::string& input : {journal, std::string("- < ") + journal}) {
-    const auto refused = run_command(kReplay + " --max-events 140 " + input + " 2>&1");
+    const auto refused = run_command(kScript + " --max-events 140 " + input + " 2>&1");
     EXPECT_EQ(refused.status, 2) << input;
     EXPECT_EQ(refused.out,
               "zagent-replay: more than 140 events to replay (--max-events): Zeek would parse them all as script "
               "text before the first packet, which takes about 2.5 minutes and 1.5 GB per million events. Replay a "
               "part of the journal with --since/--until (see `zagent info` for its time range), --type or --host, "
-              "or raise --max-events (0: no limit)\n")
+              "raise --max-events (0: no limit), or replay with the default --format zeek into a Zeek with the "
+              "Zagent::Replay plugin, which has no limit\n")
         << input;
   }
   // A selection under the limit passes; --max-events 0 is no limit; JSON
@@ -319,12 +321,12 @@ TEST(ZeekScript, MoreEventsThanMaxEventsAreRefusedBeforeAnyOutput) {
   const int socket_events = std::stoi(sockets.out);
   ASSERT_GT(socket_events, 0);
   ASSERT_LT(socket_events, 140);
-  const auto some = run_command(kReplay + " --type socket --max-events " + std::to_string(socket_events) + " " + journal);
+  const auto some = run_command(kScript + " --type socket --max-events " + std::to_string(socket_events) + " " + journal);
   EXPECT_EQ(some.status, 0);
   size_t events = 0;
   for (const auto& b : batches_of(some.out)) events += b.size();
   EXPECT_EQ(events, static_cast<size_t>(socket_events));
-  EXPECT_EQ(run_command(kReplay + " --max-events 0 " + journal).out, whole.out);
+  EXPECT_EQ(run_command(kScript + " --max-events 0 " + journal).out, whole.out);
   const auto json_lines = run_command(kReplay + " --format json --max-events 1 " + journal + " | wc -l");
   EXPECT_EQ(std::stoi(json_lines.out), 141);
 }
