@@ -6,7 +6,8 @@
 #include <zeek/IPAddr.h>
 #include <zeek/Reporter.h>
 
-#include <charconv>
+#include <rapidjson/document.h>
+
 #include <cstring>
 
 #include "journal/event_fields.h"
@@ -159,11 +160,14 @@ class Fill {
 }  // namespace
 
 double event_seconds(int64_t ns) {
+  // Zeek's from_json (the live stream's decoding) parses with its rapidjson
+  // and default flags, which is not always the nearest double: the same
+  // parser gives a replayed event the very time a live one gets.
+  static rapidjson::Document number;
   std::string text;
   replay::append_seconds(ns, &text);
-  double v = 0;
-  std::from_chars(text.data(), text.data() + text.size(), v);
-  return v;
+  number.Parse(text.data(), text.size());
+  return number.IsNumber() ? number.GetDouble() : 0;
 }
 
 void EventRecords::refresh_enabled() {
@@ -203,7 +207,8 @@ const EventRecords::Kind& EventRecords::kind(const Event& e) {
   return *slot;
 }
 
-bool EventRecords::raise(const Event& e, const zeek::StringValPtr& host, const zeek::StringValPtr& boot_id) {
+bool EventRecords::raise(const Event& e, double seconds, const zeek::StringValPtr& host,
+                         const zeek::StringValPtr& boot_id) {
   if (!enabled_[static_cast<size_t>(e.type())]) return false;
   const Kind& k = kind(e);
   if (!k.usable) {
@@ -213,7 +218,7 @@ bool EventRecords::raise(const Event& e, const zeek::StringValPtr& host, const z
   if (!k.handler) return false;  // nobody handles it
   auto rec = zeek::make_intrusive<zeek::RecordVal>(k.type);
   if (k.offsets[0] >= 0) rec->Assign(k.offsets[0], e.seq);
-  if (k.offsets[1] >= 0) rec->AssignTime(k.offsets[1], event_seconds(e.ts));
+  if (k.offsets[1] >= 0) rec->AssignTime(k.offsets[1], seconds);
   if (k.offsets[2] >= 0) rec->Assign(k.offsets[2], host);
   if (k.offsets[3] >= 0) rec->Assign(k.offsets[3], boot_id);
   Fill fill(rec.get(), k);

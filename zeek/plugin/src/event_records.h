@@ -20,8 +20,8 @@
 
 namespace zagent::zeek_plugin {
 
-// An event's time as its record has it: the double nearest to the Replay
-// JSON's "seconds.nanoseconds" text, as Zeek would read that text.
+// An event's time as its record has it: the Replay JSON's
+// "seconds.nanoseconds" text read as Zeek's from_json reads it.
 double event_seconds(int64_t ns);
 
 class EventRecords {
@@ -30,9 +30,10 @@ class EventRecords {
   // runs): the types left out are neither built nor raised.
   void refresh_enabled();
 
-  // Raises `e` as its type's event and runs its handlers; false when it
-  // was not raised (type left out, no handler, or a package that differs).
-  bool raise(const Event& e, const zeek::StringValPtr& host, const zeek::StringValPtr& boot_id);
+  // Raises `e` (its time `seconds`, event_seconds()) as its type's event
+  // and runs its handlers; false when it was not raised (type left out, no
+  // handler, or a package that differs).
+  bool raise(const Event& e, double seconds, const zeek::StringValPtr& host, const zeek::StringValPtr& boot_id);
 
   uint64_t skipped() const { return skipped_; }
 
