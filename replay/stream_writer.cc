@@ -13,17 +13,9 @@
 namespace zagent::replay {
 namespace {
 
-void put_u16(std::string* out, size_t v) {
-  out->push_back(static_cast<char>(v & 0xff));
-  out->push_back(static_cast<char>((v >> 8) & 0xff));
-}
-
-void put_u32(std::string* out, uint64_t v) {
-  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-void put_u64(std::string* out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+// `bytes` bytes of `v`, little-endian.
+void put_le(std::string* out, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
 // A host name or boot id as the frame holds it: at most 65535 bytes (a
@@ -75,11 +67,11 @@ bool StreamWriter::write_frame(std::span<const Event> events, std::string_view h
   const size_t body = 2 + host.size() + 2 + boot_id.size() + block_size;
   if (body > stream::kMaxFrameBytes) return false;
   std::string head;
-  put_u32(&head, body);
+  put_le(&head, body, 4);
   head.push_back(static_cast<char>(stream::FrameType::Events));
-  put_u16(&head, host.size());
+  put_le(&head, host.size(), 2);
   head.append(host);
-  put_u16(&head, boot_id.size());
+  put_le(&head, boot_id.size(), 2);
   head.append(boot_id);
   write(head.data(), head.size());
   write(fbb_->GetBufferPointer(), block_size);
@@ -89,9 +81,9 @@ bool StreamWriter::write_frame(std::span<const Event> events, std::string_view h
 
 void StreamWriter::finish() {
   std::string end;
-  put_u32(&end, 8);
+  put_le(&end, 8, 4);
   end.push_back(static_cast<char>(stream::FrameType::End));
-  put_u64(&end, events_);
+  put_le(&end, events_, 8);
   write(end.data(), end.size());
   if (std::fflush(out_) != 0) throw Error("cannot write the replay stream");
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "journal/error.h"
+#include "journal/format.h"
 #include "replay/stream_format.h"
 #include "replay/stream_reader.h"
 #include "replay/stream_writer.h"
@@ -150,8 +151,7 @@ std::vector<size_t> frame_offsets(const std::string& s) {
   std::vector<size_t> out;
   for (size_t at = line + 1 + script; at < s.size();) {
     out.push_back(at);
-    const auto* p = reinterpret_cast<const uint8_t*>(s.data() + at);
-    at += stream::kFrameHeaderBytes + (p[0] | p[1] << 8 | p[2] << 16 | uint32_t{p[3]} << 24);
+    at += stream::kFrameHeaderBytes + format::load_le32(reinterpret_cast<const uint8_t*>(s.data() + at));
   }
   return out;
 }

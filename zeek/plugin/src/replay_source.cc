@@ -23,18 +23,17 @@ std::string ReplaySource::take_stdin() {
 
 bool ReplaySource::load_frame() {
   if (!reader_) return false;
+  bool more = false;
   try {
-    if (!reader_->next(&batch_)) {
-      if (reader_->skipped_frames() || !reader_->complete())
-        zeek::reporter->Warning("zagent-replay stream: %llu events read from it, %llu damaged frames skipped",
-                                static_cast<unsigned long long>(reader_->events()),
-                                static_cast<unsigned long long>(reader_->skipped_frames()));
-      reader_.reset();
-      batch_ = {};
-      return false;
-    }
+    more = reader_->next(&batch_);
+    if (!more && (reader_->skipped_frames() || !reader_->complete()))
+      zeek::reporter->Warning("zagent-replay stream: %llu events read from it, %llu damaged frames skipped",
+                              static_cast<unsigned long long>(reader_->events()),
+                              static_cast<unsigned long long>(reader_->skipped_frames()));
   } catch (const Error& e) {
     zeek::reporter->Error("zagent-replay stream: %s", e.what());
+  }
+  if (!more) {  // the stream is done with
     reader_.reset();
     batch_ = {};
     return false;
@@ -61,9 +60,10 @@ uint64_t ReplaySource::raise_due(double upto) {
   uint64_t raised = 0;
   while (pending()) {
     const Event& e = batch_.events[next_];
-    if (event_seconds(e.ts) > upto) break;
+    const double ts = event_seconds(e.ts);
+    if (ts > upto) break;
     ++next_;
-    raised += records_.raise(e, host_, boot_id_);
+    raised += records_.raise(e, ts, host_, boot_id_);
   }
   return raised;
 }
