@@ -35,7 +35,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zeektest import ROOT, Expectations, Failure, logs, main, need_zeek, run_zeek, skip  # noqa: E402
+from zeektest import (ROOT, Expectations, Failure, logs, main, need_replay_plugin, need_zeek, run_zeek,  # noqa: E402
+                      skip)
 
 AGENT_ID = "7d1c0b5e-2a4f-4c3e-9b8a-6f5e4d3c2b1a"
 ZEEK_PORT = 19996
@@ -126,10 +127,12 @@ def connection_from_child(listener):
 
 
 def set_up(prefix):
-    """Skips without zeek or root; else the build directory, zagent-replay,
+    """Skips without zeek, its Zagent::Replay plugin (the replay the live
+    rows are compared with) or root; else the build directory, zagent-replay,
     a new work directory, the agent's state directory in it (holding the
     test's agent id) and its journal's path."""
     need_zeek()
+    need_replay_plugin()
     if os.geteuid() != 0:
         skip("zagent run and zeek -i lo need root")
     build = sys.argv[1]

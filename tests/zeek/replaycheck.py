@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from zeektest import ROOT, Failure, logs, make_seeds, run_zeek
+from zeektest import ROOT, Failure, logs, make_seeds, need_replay_plugin, run_zeek
 
 # The log each event type goes to, and the action its line carries.
 LOG_OF = {
@@ -48,6 +48,7 @@ class Replay:
     script, written once into WORK, with one seed file for every run."""
 
     def __init__(self, data, work):
+        need_replay_plugin()
         build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
         self.replay = os.path.join(build, "replay", "zagent-replay")
         self.journal = os.path.join(data, "journal.zst")

@@ -30,6 +30,14 @@ def need_zeek():
     return version
 
 
+def need_replay_plugin():
+    """zagent-replay's default output needs the Zagent::Replay plugin
+    (zeek/plugin/, built when cmake found zeek-config)."""
+    listed = subprocess.run(["zeek", "-N", "Zagent::Replay"], capture_output=True, text=True)
+    if "Zagent::Replay" not in listed.stdout:
+        skip("the Zagent::Replay plugin is not on ZEEK_PLUGIN_PATH (configure with zeek-config on PATH)")
+
+
 class Failure(Exception):
     pass
 
