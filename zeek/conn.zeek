@@ -117,24 +117,27 @@ global forget_listener: event(la: addr, lp: port, upto: time);
 global forget_process: event(host: string, boot_id: string, pid: count, start_tick: count);
 
 # --- Remembering -------------------------------------------------------
+#
+# Only while ZAgent::enrich_conn is on: the state serves conn.log alone,
+# and it is most of what replay costs in time and memory.
 
 event ZAgent::process_exec(e: ProcessExec)
 	{
-	if ( is_enabled("process_exec") )
+	if ( enrich_conn && "process_exec" in event_types )
 		processes[e$host, e$boot_id, e$pid, e$start_boot_ns / start_tick_ns] =
 			ProcessSeen($exe=e$exe, $argv=e$argv);
 	}
 
 event ZAgent::process_snapshot(e: ProcessExec)
 	{
-	if ( is_enabled("process_snapshot") )
+	if ( enrich_conn && "process_snapshot" in event_types )
 		processes[e$host, e$boot_id, e$pid, e$start_boot_ns / start_tick_ns] =
 			ProcessSeen($exe=e$exe, $argv=e$argv);
 	}
 
 event ZAgent::process_fork(e: ProcessFork)
 	{
-	if ( ! is_enabled("process_fork") )
+	if ( ! enrich_conn || "process_fork" !in event_types )
 		return;
 
 	# A child runs its parent's program until it execs. Its exec may have
@@ -156,17 +159,19 @@ event ZAgent::process_exit(e: ProcessExit)
 	{
 	# Keep an exited process a while: its connections end after it does
 	# (a short-lived client exits before Zeek removes its connection).
-	if ( is_enabled("process_exit") )
+	if ( enrich_conn && "process_exit" in event_types )
 		schedule socket_linger { ZAgent::forget_process(e$host, e$boot_id, e$pid,
 		                                                e$start_boot_ns / start_tick_ns) };
 	}
 
 function remember_socket(la: addr, lp: port, ra: addr, rp: port, seen: SocketSeen)
 	{
+	# One lookup for a new tuple, two for a known one: this runs for most
+	# replayed events.
 	if ( [la, lp, ra, rp] !in sockets )
 		{
-		local fresh: vector of SocketSeen = vector();
-		sockets[la, lp, ra, rp] = fresh;
+		sockets[la, lp, ra, rp] = vector(seen);
+		return;
 		}
 
 	# Vectors are shared by assignment: this appends to the table's vector.
@@ -181,7 +186,7 @@ event ZAgent::socket_event(e: SocketEvent)
 	{
 	# pid 0: a snapshot socket whose owner the sensor did not find; it
 	# names no process.
-	if ( ! is_enabled("socket") || e$pid == 0 )
+	if ( ! enrich_conn || "socket" !in event_types || e$pid == 0 )
 		return;
 
 	local seen = SocketSeen($ts=e$ts, $action=e$action, $host=e$host, $boot_id=e$boot_id,

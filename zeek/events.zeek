@@ -90,6 +90,15 @@ function is_enabled(kind: string): bool
 	return kind in event_types;
 	}
 
+# Replay calls this for most events: the Zagent::Replay plugin, when
+# loaded, makes the same string natively at a tenth of the cost.
+@ifdef ( ZAgentReplay::process_uid )
+function process_uid(host: string, boot_id: string, pid: count,
+                     start_boot_ns: count): string
+	{
+	return ZAgentReplay::process_uid(host, boot_id, pid, start_boot_ns / start_tick_ns);
+	}
+@else
 function process_uid(host: string, boot_id: string, pid: count,
                      start_boot_ns: count): string
 	{
@@ -98,6 +107,7 @@ function process_uid(host: string, boot_id: string, pid: count,
 	                            start_boot_ns / start_tick_ns));
 	return "P" + digest[:17];
 	}
+@endif
 
 # Whether an address means "no address": the journal stores an unset
 # address as 16 zero bytes (printed "::"), and the kernel's "any" IPv4

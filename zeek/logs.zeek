@@ -151,6 +151,10 @@ event zeek_init() &priority=5
 # A mode as the octal digits chmod takes, at least four: 420 -> "0644".
 function octal_mode(mode: count): string
 	{
+	# Permission bits, nearly all of them: one fmt, not one per digit.
+	if ( mode < 4096 )
+		return fmt("%d%d%d%d", mode / 512, mode / 64 % 8, mode / 8 % 8, mode % 8);
+
 	local digits = "";
 	local rest = mode;
 
@@ -223,7 +227,7 @@ function exec_info(e: ProcessExec, action: string): ProcessInfo
 
 event ZAgent::process_exec(e: ProcessExec)
 	{
-	if ( ! is_enabled("process_exec") )
+	if ( "process_exec" !in event_types )
 		return;
 
 	Log::write(PROCESS_LOG, exec_info(e, "exec"));
@@ -231,7 +235,7 @@ event ZAgent::process_exec(e: ProcessExec)
 
 event ZAgent::process_snapshot(e: ProcessExec)
 	{
-	if ( ! is_enabled("process_snapshot") || ! log_snapshots )
+	if ( "process_snapshot" !in event_types || ! log_snapshots )
 		return;
 
 	Log::write(PROCESS_LOG, exec_info(e, "snapshot"));
@@ -239,7 +243,7 @@ event ZAgent::process_snapshot(e: ProcessExec)
 
 event ZAgent::process_fork(e: ProcessFork)
 	{
-	if ( ! is_enabled("process_fork") )
+	if ( "process_fork" !in event_types )
 		return;
 
 	local rec = ProcessInfo($ts=e$ts, $host=e$host, $seq=e$seq,
@@ -264,7 +268,7 @@ event ZAgent::process_fork(e: ProcessFork)
 
 event ZAgent::process_exit(e: ProcessExit)
 	{
-	if ( ! is_enabled("process_exit") )
+	if ( "process_exit" !in event_types )
 		return;
 
 	local rec = ProcessInfo($ts=e$ts, $host=e$host, $seq=e$seq,
@@ -291,7 +295,7 @@ event ZAgent::process_exit(e: ProcessExit)
 
 event ZAgent::socket_event(e: SocketEvent)
 	{
-	if ( ! is_enabled("socket") )
+	if ( "socket" !in event_types )
 		return;
 
 	if ( e$action == "existing" && ! log_snapshots )
@@ -333,7 +337,7 @@ event ZAgent::socket_event(e: SocketEvent)
 
 event ZAgent::file_event(e: FileEvent)
 	{
-	if ( ! is_enabled("file") )
+	if ( "file" !in event_types )
 		return;
 
 	local rec = FileInfo($ts=e$ts, $host=e$host, $seq=e$seq,
@@ -357,7 +361,7 @@ event ZAgent::file_event(e: FileEvent)
 
 event ZAgent::login_event(e: LoginEvent)
 	{
-	if ( ! is_enabled("login") )
+	if ( "login" !in event_types )
 		return;
 
 	local rec = LoginInfo($ts=e$ts, $host=e$host, $seq=e$seq, $action=e$action);
@@ -385,7 +389,7 @@ event ZAgent::login_event(e: LoginEvent)
 
 event ZAgent::sensor_event(e: SensorEvent)
 	{
-	if ( ! is_enabled("sensor") )
+	if ( "sensor" !in event_types )
 		return;
 
 	local rec = SensorInfo($ts=e$ts, $host=e$host, $seq=e$seq, $action=e$action);
