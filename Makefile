@@ -47,9 +47,10 @@ test-sanitize: deps
 # the seed corpora in testdata/fuzz/.
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZAGENT_FUZZ=ON
-	cmake --build $(BUILD_FUZZ) -j$(JOBS) --target journal_reader_fuzz broker_json_fuzz
+	cmake --build $(BUILD_FUZZ) -j$(JOBS) --target journal_reader_fuzz broker_json_fuzz replay_stream_fuzz
 	./scripts/run-fuzz $(BUILD_FUZZ)/tests/fuzz/journal_reader_fuzz $(FUZZ_SECONDS)
 	./scripts/run-fuzz $(BUILD_FUZZ)/tests/fuzz/broker_json_fuzz $(FUZZ_SECONDS)
+	./scripts/run-fuzz $(BUILD_FUZZ)/tests/fuzz/replay_stream_fuzz $(FUZZ_SECONDS)
 
 bench: build
 	./scripts/install-deps --bench

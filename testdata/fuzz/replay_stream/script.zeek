@@ -1,0 +1,1 @@
+event zeek_init() { print "not a replay stream"; }
