@@ -75,7 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   uint64_t events = 0;
   std::string json;
   while (reader.next(&batch)) {
-    check(!batch.events.empty() && batch.events.size() <= zagent::replay::kMaxFrameEvents,
+    check(!batch.events.empty() && batch.events.size() <= zagent::replay::stream::kMaxFrameEvents,
           "a batch holds one frame's events");
     for (const zagent::Event& e : batch.events) {
       json.clear();
