@@ -2,6 +2,8 @@
 
 - A Zeek without the plugin stops at the replay stream's guard, exits
   non-zero and names the plugin, rather than raising nothing.
+- A frame damaged in transit is reported by Zeek with its offset and
+  skipped; every event of the other frames is raised, once.
 - ZAgentReplay::process_uid (native, used by the package when the plugin is
   loaded) gives exactly the package's script ZAgent::process_uid, for
   strings of any bytes and counts up to 2^64-1: live Zeeks without the
@@ -10,6 +12,7 @@
 
 import os
 import random
+import re
 import subprocess
 import sys
 
@@ -37,7 +40,53 @@ if ran.returncode == 0 or "needs-the-Zeek-plugin-Zagent::Replay" not in ran.stde
     raise SystemExit(f"a Zeek without the plugin: rc {ran.returncode}, stderr:\n{ran.stderr}")
 print("without the plugin: stopped at the guard:", ran.stderr.strip().splitlines()[0])
 
-# 2. process_uid: native against the script.
+# 2. A damaged frame: of the 10,000 events' frames (one per journal block),
+# the second's FlatBuffer made to point outside itself (the frames carry no
+# checksum: the pipe is trusted to carry bytes, the verifier checks structure).
+big = os.path.join(work, "journal-10k")
+if not os.path.isdir(big):
+    subprocess.run([os.path.join(build, "tests", "support", "make-sample-journal"), big, "10000"], check=True)
+intact_data = subprocess.run([replay, big], capture_output=True, check=True).stdout
+data = bytearray(intact_data)
+script_line = b"script bytes: "
+at = data.index(script_line) + len(script_line)
+head_end = data.index(b"\n", at) + 1 + int(data[at:data.index(b"\n", at)])
+first = int.from_bytes(data[head_end:head_end + 4], "little")
+second = head_end + 5 + first
+body = second + 5
+host_len = int.from_bytes(data[body:body + 2], "little")
+boot_len = int.from_bytes(data[body + 2 + host_len:body + 4 + host_len], "little")
+block = body + 4 + host_len + boot_len
+data[block:block + 4] = b"\xff\xff\xff\x7f"  # the FlatBuffer's root offset, far outside it
+counter = os.path.join(work, "count.zeek")
+with open(counter, "w") as f:
+    f.write("global n = 0;\n"
+            + "".join(f"event ZAgent::{k}(e: ZAgent::{t}) {{ ++n; }}\n" for k, t in (
+                ("process_exec", "ProcessExec"), ("process_fork", "ProcessFork"), ("process_exit", "ProcessExit"),
+                ("socket_event", "SocketEvent"), ("file_event", "FileEvent"), ("login_event", "LoginEvent"),
+                ("sensor_event", "SensorEvent")))
+            + "event zeek_done() { print fmt(\"raised %d\", n); }\n")
+
+
+def count_raised(stream_bytes):
+    ran = subprocess.run(["zeek", "-", counter], input=stream_bytes, capture_output=True, cwd=work)
+    out = ran.stdout.decode().strip()
+    if ran.returncode != 0 or not out.startswith("raised "):
+        raise SystemExit(f"counting: rc {ran.returncode}, stdout {out!r}, stderr:\n{ran.stderr.decode()}")
+    return int(out.split()[1]), ran.stderr.decode(errors="replace")
+
+
+intact, err = count_raised(bytes(intact_data))
+if intact != 10000 or err:
+    raise SystemExit(f"the intact stream raised {intact}, stderr: {err}")
+raised, err = count_raised(bytes(data))
+held = re.search(r"the End frame counts 10000 events, but the frames before it held (\d+)", err)
+if f"offset {second}: an Events frame whose block does not verify" not in err or not held \
+        or int(held.group(1)) != raised or not 0 < raised < 10000 or "1 damaged frames skipped" not in err:
+    raise SystemExit(f"a damaged frame at {second}: raised {raised}, stderr:\n{err}")
+print(f"a damaged frame at offset {second}: reported, its {10000 - raised} events skipped, the other {raised} raised")
+
+# 3. process_uid: native against the script.
 rng = random.Random(16)
 
 
