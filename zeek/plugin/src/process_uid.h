@@ -1,7 +1,7 @@
 // The zagent package's ZAgent::process_uid (zeek/events.zeek) in C++, for
 // the package to call when this plugin is loaded: the same value as the
-// script's md5_hash(fmt("%s|%s|%d|%d", ...)), at a tenth of its cost, which
-// under replay is paid for most events (docs/performance.md).
+// script's md5_hash(fmt("%s|%s|%d|%d", ...)), at 0.9 us a call against the
+// script's 2.1 us, paid for most replayed events (docs/performance.md).
 #pragma once
 
 #include <cstdint>
