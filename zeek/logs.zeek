@@ -148,6 +148,46 @@ event zeek_init() &priority=5
 	                   $path="zagent-sensor", $policy=log_policy_sensor));
 	}
 
+# How each line is made from its event. The Zagent::Replay plugin, when
+# loaded, makes the very same lines natively (zeek/plugin/src/
+# log_records.h): in script, they cost more than the replay and Log::write
+# together.
+@ifdef ( ZAgentReplay::process_info )
+function exec_info(e: ProcessExec, action: string): ProcessInfo
+	{
+	return ZAgentReplay::process_info(e, action) as ProcessInfo;
+	}
+
+function fork_info(e: ProcessFork): ProcessInfo
+	{
+	return ZAgentReplay::process_info(e, "fork") as ProcessInfo;
+	}
+
+function exit_info(e: ProcessExit): ProcessInfo
+	{
+	return ZAgentReplay::process_info(e, "exit") as ProcessInfo;
+	}
+
+function socket_info(e: SocketEvent): SocketInfo
+	{
+	return ZAgentReplay::socket_info(e) as SocketInfo;
+	}
+
+function file_info(e: FileEvent): FileInfo
+	{
+	return ZAgentReplay::file_info(e) as FileInfo;
+	}
+
+function login_info(e: LoginEvent): LoginInfo
+	{
+	return ZAgentReplay::login_info(e) as LoginInfo;
+	}
+
+function sensor_info(e: SensorEvent): SensorInfo
+	{
+	return ZAgentReplay::sensor_info(e) as SensorInfo;
+	}
+@else
 # A mode as the octal digits chmod takes, at least four: 420 -> "0644".
 function octal_mode(mode: count): string
 	{
@@ -225,27 +265,8 @@ function exec_info(e: ProcessExec, action: string): ProcessInfo
 	return rec;
 	}
 
-event ZAgent::process_exec(e: ProcessExec)
+function fork_info(e: ProcessFork): ProcessInfo
 	{
-	if ( "process_exec" !in event_types )
-		return;
-
-	Log::write(PROCESS_LOG, exec_info(e, "exec"));
-	}
-
-event ZAgent::process_snapshot(e: ProcessExec)
-	{
-	if ( "process_snapshot" !in event_types || ! log_snapshots )
-		return;
-
-	Log::write(PROCESS_LOG, exec_info(e, "snapshot"));
-	}
-
-event ZAgent::process_fork(e: ProcessFork)
-	{
-	if ( "process_fork" !in event_types )
-		return;
-
 	local rec = ProcessInfo($ts=e$ts, $host=e$host, $seq=e$seq,
 	                        $puid=process_uid(e$host, e$boot_id, e$pid, e$start_boot_ns),
 	                        $action="fork", $pid=e$pid, $start_boot_ns=e$start_boot_ns);
@@ -262,15 +283,11 @@ event ZAgent::process_fork(e: ProcessFork)
 
 	if ( e$comm != "" )
 		rec$comm = e$comm;
-
-	Log::write(PROCESS_LOG, rec);
+	return rec;
 	}
 
-event ZAgent::process_exit(e: ProcessExit)
+function exit_info(e: ProcessExit): ProcessInfo
 	{
-	if ( "process_exit" !in event_types )
-		return;
-
 	local rec = ProcessInfo($ts=e$ts, $host=e$host, $seq=e$seq,
 	                        $puid=process_uid(e$host, e$boot_id, e$pid, e$start_boot_ns),
 	                        $action="exit", $pid=e$pid, $start_boot_ns=e$start_boot_ns);
@@ -289,18 +306,11 @@ event ZAgent::process_exit(e: ProcessExit)
 	# -1 means the sensor did not know when the process started.
 	if ( e$duration_ns >= 0 )
 		rec$duration = double_to_interval(int_to_double(e$duration_ns) / 1e9);
-
-	Log::write(PROCESS_LOG, rec);
+	return rec;
 	}
 
-event ZAgent::socket_event(e: SocketEvent)
+function socket_info(e: SocketEvent): SocketInfo
 	{
-	if ( "socket" !in event_types )
-		return;
-
-	if ( e$action == "existing" && ! log_snapshots )
-		return;
-
 	local rec = SocketInfo($ts=e$ts, $host=e$host, $seq=e$seq, $action=e$action,
 	                       $proto=get_port_transport_proto(e$local_port),
 	                       $local_h=e$local_addr, $local_p=e$local_port);
@@ -331,15 +341,11 @@ event ZAgent::socket_event(e: SocketEvent)
 		rec$bytes_sent = e$bytes_sent;
 		rec$bytes_received = e$bytes_received;
 		}
-
-	Log::write(SOCKET_LOG, rec);
+	return rec;
 	}
 
-event ZAgent::file_event(e: FileEvent)
+function file_info(e: FileEvent): FileInfo
 	{
-	if ( "file" !in event_types )
-		return;
-
 	local rec = FileInfo($ts=e$ts, $host=e$host, $seq=e$seq,
 	                     $puid=process_uid(e$host, e$boot_id, e$pid, e$start_boot_ns),
 	                     $action=e$action, $path=e$path, $pid=e$pid, $user_id=e$uid);
@@ -355,15 +361,11 @@ event ZAgent::file_event(e: FileEvent)
 
 	if ( e$exe != "" )
 		rec$exe = e$exe;
-
-	Log::write(FILE_LOG, rec);
+	return rec;
 	}
 
-event ZAgent::login_event(e: LoginEvent)
+function login_info(e: LoginEvent): LoginInfo
 	{
-	if ( "login" !in event_types )
-		return;
-
 	local rec = LoginInfo($ts=e$ts, $host=e$host, $seq=e$seq, $action=e$action);
 
 	if ( e$user != "" )
@@ -383,15 +385,11 @@ event ZAgent::login_event(e: LoginEvent)
 
 	if ( e$session_id != 0 && e$session_id != unset_u32 )
 		rec$session_id = e$session_id;
-
-	Log::write(LOGIN_LOG, rec);
+	return rec;
 	}
 
-event ZAgent::sensor_event(e: SensorEvent)
+function sensor_info(e: SensorEvent): SensorInfo
 	{
-	if ( "sensor" !in event_types )
-		return;
-
 	local rec = SensorInfo($ts=e$ts, $host=e$host, $seq=e$seq, $action=e$action);
 
 	if ( e$boot_id != "" )
@@ -417,6 +415,73 @@ event ZAgent::sensor_event(e: SensorEvent)
 		rec$counter_names = names;
 		rec$counter_values = values;
 		}
+	return rec;
+	}
+@endif
 
-	Log::write(SENSOR_LOG, rec);
+event ZAgent::process_exec(e: ProcessExec)
+	{
+	if ( "process_exec" !in event_types )
+		return;
+
+	Log::write(PROCESS_LOG, exec_info(e, "exec"));
+	}
+
+event ZAgent::process_snapshot(e: ProcessExec)
+	{
+	if ( "process_snapshot" !in event_types || ! log_snapshots )
+		return;
+
+	Log::write(PROCESS_LOG, exec_info(e, "snapshot"));
+	}
+
+event ZAgent::process_fork(e: ProcessFork)
+	{
+	if ( "process_fork" !in event_types )
+		return;
+
+	Log::write(PROCESS_LOG, fork_info(e));
+	}
+
+event ZAgent::process_exit(e: ProcessExit)
+	{
+	if ( "process_exit" !in event_types )
+		return;
+
+	Log::write(PROCESS_LOG, exit_info(e));
+	}
+
+event ZAgent::socket_event(e: SocketEvent)
+	{
+	if ( "socket" !in event_types )
+		return;
+
+	if ( e$action == "existing" && ! log_snapshots )
+		return;
+
+	Log::write(SOCKET_LOG, socket_info(e));
+	}
+
+event ZAgent::file_event(e: FileEvent)
+	{
+	if ( "file" !in event_types )
+		return;
+
+	Log::write(FILE_LOG, file_info(e));
+	}
+
+event ZAgent::login_event(e: LoginEvent)
+	{
+	if ( "login" !in event_types )
+		return;
+
+	Log::write(LOGIN_LOG, login_info(e));
+	}
+
+event ZAgent::sensor_event(e: SensorEvent)
+	{
+	if ( "sensor" !in event_types )
+		return;
+
+	Log::write(SENSOR_LOG, sensor_info(e));
 	}

@@ -7,10 +7,16 @@ every ZAgent event's record with to_json. Both must print exactly the same
 lines: every event raised exactly once, in journal order (seq rising,
 equal times kept in order), every field as the Replay JSON contract gives
 it. Without packets, both raise every event at net_done.
+
+The script path runs on a Zeek without the plugin, so the package makes
+its log lines in script there, and natively (zeek/plugin/src/
+log_records.cc) on the stream path: the zagent logs of both runs must be
+the same bytes.
 """
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -38,10 +44,16 @@ with open(printer, "w") as f:
     f.write(handlers + "\n")
 
 
-def replayed(journal, fmt):
+without_plugin = dict(os.environ, ZEEK_PLUGIN_PATH="/nonexistent")
+
+
+def replayed(journal, fmt, logs):
     feed = subprocess.run([replay, "--format", fmt, "--max-events", "0", journal], capture_output=True,
                           check=True).stdout
-    ran = subprocess.run(["zeek", "-", printer], input=feed, capture_output=True, cwd=work)
+    shutil.rmtree(logs, ignore_errors=True)
+    os.makedirs(logs)
+    ran = subprocess.run(["zeek", "-", printer], input=feed, capture_output=True, cwd=logs,
+                         env=None if fmt == "zeek" else without_plugin)
     if ran.returncode != 0 or ran.stderr:
         raise SystemExit(f"{fmt}: zeek rc {ran.returncode}\n{ran.stderr.decode(errors='replace')[:2000]}")
     return ran.stdout.decode().splitlines()
@@ -50,10 +62,11 @@ def replayed(journal, fmt):
 total = 0
 for seed in (1, 2, 3):
     journal = os.path.join(work, f"journal-{seed}")
-    if not os.path.isdir(journal):
-        subprocess.run([make_any, journal, "3000", str(seed)], check=True)
-    stream = replayed(journal, "zeek")
-    script = replayed(journal, "zeek-script")
+    shutil.rmtree(journal, ignore_errors=True)
+    subprocess.run([make_any, journal, "3000", str(seed)], check=True)
+    stream_logs, script_logs = os.path.join(work, f"stream-{seed}"), os.path.join(work, f"script-{seed}")
+    stream = replayed(journal, "zeek", stream_logs)
+    script = replayed(journal, "zeek-script", script_logs)
     if len(stream) != 3000:
         raise SystemExit(f"seed {seed}: the stream path raised {len(stream)} events, not 3000")
     for i, (a, b) in enumerate(zip(stream, script)):
@@ -69,5 +82,13 @@ for seed in (1, 2, 3):
     kinds = {line.split(" ", 1)[0] for line in stream}
     if kinds != set(KINDS):
         raise SystemExit(f"seed {seed}: kinds raised {sorted(kinds)}, not all eight")
+    try:
+        names = zeektest.same_logs(stream_logs, script_logs)
+    except zeektest.Failure as e:
+        raise SystemExit(f"seed {seed}: native and script log lines differ: {e}")
+    lines = sum(len(zeektest.logs(stream_logs, n[:-4])) for n in names if n.startswith("zagent-"))
+    if lines != 3000:
+        raise SystemExit(f"seed {seed}: {lines} zagent log lines, not 3000")
     total += len(stream)
-print(f"{total} generated events: raised once each, in order, the same on both paths")
+print(f"{total} generated events: raised once each, in order, the same on both paths,"
+      " and the same log lines made natively and in script")
