@@ -3,7 +3,7 @@
 
     span-pcap.py OUT FIRST_NS LAST_NS [STEP_SECONDS]
 
-One UDP datagram every STEP_SECONDS (default 10) from FIRST_NS to LAST_NS
+One UDP datagram every STEP_SECONDS (default 1) from FIRST_NS to LAST_NS
 (ns since the epoch), each from a new source port, so that Zeek's network
 time walks the whole journal the way a capture of the same hours would:
 replayed events are raised as it passes their times, and state the
@@ -35,7 +35,7 @@ def main() -> int:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     out, first, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    step = int(float(sys.argv[4]) * 1e9) if len(sys.argv) == 5 else 10_000_000_000
+    step = int(float(sys.argv[4]) * 1e9) if len(sys.argv) == 5 else 1_000_000_000
     if step <= 0 or last < first:
         print("span-pcap.py: need FIRST_NS <= LAST_NS and STEP_SECONDS > 0", file=sys.stderr)
         return 2
