@@ -67,6 +67,8 @@ class BusyHost {
     return ts_;
   }
 
+  int64_t now() const { return ts_; }
+
   EventBody next_body() {
     const uint32_t r = pick(1000);
     if (processes_.size() < kMinProcesses || (r < 120 && processes_.size() < kMaxProcesses)) return exec();
@@ -220,8 +222,13 @@ int main(int argc, char** argv) {
     options.dir = argv[1];
     options.host = HostIdentity::local();
     options.agent_version = "busy-host-journal";
-    JournalWriter writer(options);
     BusyHost host(seed, rate);
+    // The host's clock is the events' clock: the writer's own records
+    // (segment rotation, hourly by this clock) fall among the events in
+    // time, as on a real host, not at the wall time of this run, which
+    // would hold every later event back in a replay.
+    options.clock = [&host] { return host.now(); };
+    JournalWriter writer(options);
     int64_t first = 0, last = 0;
     for (uint64_t i = 0; i < count; ++i) {
       last = host.next_ts();
