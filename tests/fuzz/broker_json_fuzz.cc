@@ -3,8 +3,8 @@
 // (agent/zeek/broker_json.h), then as a Zeek event (zeek_event.h), then
 // handed to the zeek-agent session (zeek_agent_session.h) as if it had
 // arrived on the agent's group topic. Nothing may crash, hang or throw
-// anything but Error; whatever decodes must encode back to a value that
-// decodes to itself.
+// anything but Error; whatever decodes must encode to a form that decodes
+// and encodes to itself.
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -39,7 +39,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const zagent::Error&) {
     return 0;
   }
-  if (!(from_json(to_json(d)) == d)) __builtin_trap();
+  // Timestamps are written to the millisecond (the one form both Zeek 7's
+  // and Zeek 8's Broker read; docs/protocol.md, "Times"), so the first
+  // encoding may round one; what it gives must then be a fixed point.
+  const BrokerData once = from_json(to_json(d));
+  if (!(from_json(to_json(once)) == once)) __builtin_trap();
   ZeekEvent e;
   try {
     e = decode_event(d);
