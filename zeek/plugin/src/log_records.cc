@@ -129,6 +129,10 @@ class Plan {
 
 uint64_t count_of(const RecordVal& e, int f) { return e.GetFieldAs<zeek::CountVal>(f); }
 
+zeek::StringValPtr string_val(std::string_view s) {
+  return zeek::make_intrusive<zeek::StringVal>(static_cast<int>(s.size()), s.data());
+}
+
 std::string_view string_of(const RecordVal& e, int f) {
   const zeek::String* s = e.GetFieldAs<zeek::StringVal>(f);
   return {reinterpret_cast<const char*>(s->Bytes()), static_cast<size_t>(s->Len())};
@@ -145,7 +149,7 @@ class Puid {
   zeek::StringValPtr of(const RecordVal& e, uint64_t pid, uint64_t start_boot_ns) const {
     const std::string uid = process_uid(string_of(e, host_), string_of(e, boot_id_), pid,
                                         start_boot_ns / tick_);
-    return zeek::make_intrusive<zeek::StringVal>(static_cast<int>(uid.size()), uid.data());
+    return string_val(uid);
   }
 
  private:
@@ -173,7 +177,7 @@ struct ProcessPlan : Plan {
   zeek::RecordValPtr line(const RecordVal& e, std::string_view what) const {
     auto line = Plan::line(e);
     line->Assign(puid_out, puid.of(e, count_of(e, pid), count_of(e, start)));
-    line->Assign(action, zeek::make_intrusive<zeek::StringVal>(static_cast<int>(what.size()), what.data()));
+    line->Assign(action, string_val(what));
     return line;
   }
 
@@ -333,7 +337,7 @@ zeek::RecordValPtr file_info(const RecordVal& e) {
     // As chmod takes it, at least four octal digits: 420 -> "0644".
     char digits[24];
     const int n = std::snprintf(digits, sizeof digits, "%04llo", static_cast<unsigned long long>(count_of(e, p.mode)));
-    line->Assign(p.mode_out, zeek::make_intrusive<zeek::StringVal>(n, digits));
+    line->Assign(p.mode_out, string_val({digits, static_cast<size_t>(n)}));
   }
   return line;
 }
